@@ -1,0 +1,309 @@
+package io.goalkeeper.goals;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The SQL of the Goals API. Every statement runs inside {@link io.goalkeeper.database.UserTransactions},
+ * so Row Level Security already limits it to one user; each names the user as well.
+ */
+@ApplicationScoped
+class GoalRepository {
+
+    private static final String GOAL_COLUMNS = """
+            id, title, description, category, target_date, status, completed_at, milestones,
+            version, created_at, updated_at""";
+
+    /**
+     * Locks the user's collection row for the rest of the transaction, creating it on first use. All
+     * writes of one user take this lock first, so they are serialised and never deadlock.
+     */
+    private static final String LOCK_COLLECTION = """
+            insert into user_collections as c (user_id) values ($1)
+            on conflict (user_id) do update set version = c.version
+            returning c.version, now() as now""";
+
+    /** The collection's version and goals, in one statement: one snapshot, never half of a write. */
+    private static final String READ_COLLECTION = """
+            select c.version as collection_version, g.id, g.title, g.description, g.category, g.target_date,
+                   g.status, g.completed_at, g.milestones, g.version, g.created_at, g.updated_at
+            from (select coalesce((select version from user_collections where user_id = $1), 0) as version) c
+            left join goals g on g.user_id = $1
+            order by g.seq""";
+
+    private static final String LIST_GOALS = "select " + GOAL_COLUMNS + " from goals where user_id = $1 order by seq";
+
+    private static final String FIND_GOAL = "select " + GOAL_COLUMNS + " from goals where user_id = $1 and id = $2";
+
+    private static final String COUNT_GOALS = "select count(*) as goals from goals where user_id = $1";
+
+    private static final String INSERT_GOAL = """
+            with inserted as (
+                insert into goals (id, user_id, title, description, category, target_date, status, completed_at, milestones)
+                values ($2, $1, $3, $4, $5, $6, $7, $8, $9)
+                on conflict (id) do nothing
+                returning %s
+            ), bumped as (
+                update user_collections set version = version + 1
+                where user_id = $1 and exists (select 1 from inserted)
+                returning version
+            )
+            select inserted.*, bumped.version as collection_version from inserted, bumped""".formatted(GOAL_COLUMNS);
+
+    private static final String UPDATE_GOAL = """
+            with updated as (
+                update goals set title = $3, description = $4, category = $5, target_date = $6, status = $7,
+                                 completed_at = $8, milestones = $9, version = version + 1, updated_at = now()
+                where user_id = $1 and id = $2
+                returning %s
+            ), bumped as (
+                update user_collections set version = version + 1
+                where user_id = $1 and exists (select 1 from updated)
+                returning version
+            )
+            select updated.*, bumped.version as collection_version from updated, bumped""".formatted(GOAL_COLUMNS);
+
+    private static final String DELETE_GOAL = """
+            with deleted as (
+                delete from goals where user_id = $1 and id = $2 returning id
+            )
+            update user_collections set version = version + 1
+            where user_id = $1 and exists (select 1 from deleted)
+            returning version as collection_version""";
+
+    /**
+     * Replace-all's writes in one statement: insert or update the changed goals, delete the missing
+     * ones, count the change. The conflict guard skips ids that belong to another user without a word,
+     * so the caller compares the ids that come back with the ids it sent.
+     */
+    private static final String REPLACE_GOALS = """
+            with input as (
+                select *
+                from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[],
+                            $8::timestamptz[], $9::text[])
+                     with ordinality as i(id, title, description, category, target_date, status, completed_at,
+                                          milestones, ord)
+            ), upserted as (
+                insert into goals as g (id, user_id, title, description, category, target_date, status,
+                                        completed_at, milestones)
+                select id, $1, title, description, category, target_date, status, completed_at, milestones::jsonb
+                from input
+                order by ord
+                on conflict (id) do update
+                    set title = excluded.title, description = excluded.description, category = excluded.category,
+                        target_date = excluded.target_date, status = excluded.status,
+                        completed_at = excluded.completed_at, milestones = excluded.milestones,
+                        version = g.version + 1, updated_at = now()
+                    where g.user_id = excluded.user_id
+                returning g.id, g.version, g.created_at, g.updated_at
+            ), deleted as (
+                delete from goals where user_id = $1 and id = any($10::uuid[]) returning id
+            ), bumped as (
+                update user_collections set version = version + 1 where user_id = $1 returning version
+            )
+            select bumped.version as collection_version, u.id, u.version, u.created_at, u.updated_at
+            from bumped left join upserted u on true""";
+
+    /** The collection row, locked; {@code now} is the transaction's time, for completion times. */
+    record Lock(long collectionVersion, Instant now) {
+    }
+
+    /** What replace-all's write gave each changed goal. */
+    record Written(UUID id, long version, Instant createdAt, Instant updatedAt) {
+    }
+
+    record WriteResult(long collectionVersion, List<Written> goals) {
+    }
+
+    Uni<Lock> lockCollection(SqlConnection connection, String userId) {
+        return connection.preparedQuery(LOCK_COLLECTION).execute(Tuple.of(userId))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Lock(row.getLong("version"), instant(row, "now"));
+                });
+    }
+
+    Uni<GoalCollection> readCollection(SqlConnection connection, String userId) {
+        return connection.preparedQuery(READ_COLLECTION).execute(Tuple.of(userId))
+                .map(rows -> {
+                    long version = 0;
+                    List<Goal> goals = new ArrayList<>();
+                    for (Row row : rows) {
+                        version = row.getLong("collection_version");
+                        if (row.getUUID("id") != null) {
+                            goals.add(goal(row));
+                        }
+                    }
+                    return new GoalCollection(version, List.copyOf(goals));
+                });
+    }
+
+    Uni<List<Goal>> listGoals(SqlConnection connection, String userId) {
+        return connection.preparedQuery(LIST_GOALS).execute(Tuple.of(userId)).map(GoalRepository::goals);
+    }
+
+    Uni<Optional<Goal>> findGoal(SqlConnection connection, String userId, UUID id) {
+        return connection.preparedQuery(FIND_GOAL).execute(Tuple.of(userId, id))
+                .map(rows -> goals(rows).stream().findFirst());
+    }
+
+    Uni<Long> countGoals(SqlConnection connection, String userId) {
+        return connection.preparedQuery(COUNT_GOALS).execute(Tuple.of(userId))
+                .map(rows -> rows.iterator().next().getLong("goals"));
+    }
+
+    /** Inserts a goal; empty when its id is already taken (by this user or another). */
+    Uni<Optional<Versioned<Goal>>> insertGoal(SqlConnection connection, String userId, UUID id, GoalContent content) {
+        return connection.preparedQuery(INSERT_GOAL).execute(contentTuple(userId, id, content))
+                .map(GoalRepository::versionedGoal);
+    }
+
+    Uni<Versioned<Goal>> updateGoal(SqlConnection connection, String userId, UUID id, GoalContent content) {
+        return connection.preparedQuery(UPDATE_GOAL).execute(contentTuple(userId, id, content))
+                .map(rows -> versionedGoal(rows).orElseThrow(
+                        () -> new IllegalStateException("A goal locked by its user vanished: " + id)));
+    }
+
+    /** Deletes a goal; the collection's new version, or empty if there was no such goal. */
+    Uni<Optional<Long>> deleteGoal(SqlConnection connection, String userId, UUID id) {
+        return connection.preparedQuery(DELETE_GOAL).execute(Tuple.of(userId, id))
+                .map(rows -> rows.size() == 0 ? Optional.empty()
+                        : Optional.of(rows.iterator().next().getLong("collection_version")));
+    }
+
+    Uni<WriteResult> replaceGoals(SqlConnection connection, String userId, List<UUID> ids, List<GoalContent> contents,
+            List<UUID> deletions) {
+        int n = ids.size();
+        String[] titles = new String[n];
+        String[] descriptions = new String[n];
+        String[] categories = new String[n];
+        LocalDate[] targetDates = new LocalDate[n];
+        String[] statuses = new String[n];
+        OffsetDateTime[] completedAts = new OffsetDateTime[n];
+        String[] milestones = new String[n];
+        for (int i = 0; i < n; i++) {
+            GoalContent content = contents.get(i);
+            titles[i] = content.title();
+            descriptions[i] = content.description();
+            categories[i] = content.category();
+            targetDates[i] = content.targetDate();
+            statuses[i] = content.status();
+            completedAts[i] = offset(content.completedAt());
+            milestones[i] = milestonesJson(content.milestones()).encode();
+        }
+        Tuple parameters = Tuple.tuple()
+                .addString(userId)
+                .addArrayOfUUID(ids.toArray(UUID[]::new))
+                .addArrayOfString(titles)
+                .addArrayOfString(descriptions)
+                .addArrayOfString(categories)
+                .addArrayOfLocalDate(targetDates)
+                .addArrayOfString(statuses)
+                .addArrayOfOffsetDateTime(completedAts)
+                .addArrayOfString(milestones)
+                .addArrayOfUUID(deletions.toArray(UUID[]::new));
+        return connection.preparedQuery(REPLACE_GOALS).execute(parameters).map(rows -> {
+            long collectionVersion = 0;
+            List<Written> written = new ArrayList<>();
+            for (Row row : rows) {
+                collectionVersion = row.getLong("collection_version");
+                if (row.getUUID("id") != null) {
+                    written.add(new Written(row.getUUID("id"), row.getLong("version"), instant(row, "created_at"),
+                            instant(row, "updated_at")));
+                }
+            }
+            return new WriteResult(collectionVersion, written);
+        });
+    }
+
+    /** A value with the collection version its write produced. */
+    record Versioned<T>(T value, long collectionVersion) {
+    }
+
+    private static Tuple contentTuple(String userId, UUID id, GoalContent content) {
+        return Tuple.tuple()
+                .addString(userId)
+                .addUUID(id)
+                .addString(content.title())
+                .addString(content.description())
+                .addString(content.category())
+                .addLocalDate(content.targetDate())
+                .addString(content.status())
+                .addOffsetDateTime(offset(content.completedAt()))
+                .addJsonArray(milestonesJson(content.milestones()));
+    }
+
+    private static Optional<Versioned<Goal>> versionedGoal(RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        Row row = rows.iterator().next();
+        return Optional.of(new Versioned<>(goal(row), row.getLong("collection_version")));
+    }
+
+    private static List<Goal> goals(RowSet<Row> rows) {
+        List<Goal> goals = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            goals.add(goal(row));
+        }
+        return goals;
+    }
+
+    private static Goal goal(Row row) {
+        return new Goal(row.getUUID("id"), row.getString("title"), row.getString("description"),
+                row.getString("category"), row.getLocalDate("target_date"), row.getString("status"),
+                instant(row, "completed_at"), milestones((JsonArray) row.getValue("milestones")),
+                row.getLong("version"), instant(row, "created_at"), instant(row, "updated_at"));
+    }
+
+    static JsonArray milestonesJson(List<Milestone> milestones) {
+        JsonArray array = new JsonArray();
+        for (Milestone m : milestones) {
+            array.add(new JsonObject()
+                    .put("id", m.id().toString())
+                    .put("title", m.title())
+                    .put("dueDate", m.dueDate() == null ? null : m.dueDate().toString())
+                    .put("completed", m.completed())
+                    .put("completedAt", m.completedAt() == null ? null : m.completedAt().toString()));
+        }
+        return array;
+    }
+
+    private static List<Milestone> milestones(JsonArray array) {
+        List<Milestone> milestones = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonObject m = array.getJsonObject(i);
+            String dueDate = m.getString("dueDate");
+            String completedAt = m.getString("completedAt");
+            milestones.add(new Milestone(UUID.fromString(m.getString("id")), m.getString("title"),
+                    dueDate == null ? null : LocalDate.parse(dueDate), m.getBoolean("completed"),
+                    completedAt == null ? null : Instant.parse(completedAt)));
+        }
+        return List.copyOf(milestones);
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static OffsetDateTime offset(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

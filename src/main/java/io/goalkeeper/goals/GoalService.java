@@ -1,0 +1,259 @@
+package io.goalkeeper.goals;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.goalkeeper.database.UserTransactions;
+import io.goalkeeper.goals.GoalRepository.Lock;
+import io.goalkeeper.goals.GoalRepository.Versioned;
+import io.goalkeeper.goals.GoalRepository.WriteResult;
+import io.goalkeeper.goals.GoalRepository.Written;
+import io.goalkeeper.problem.Conflict;
+import io.goalkeeper.problem.InvalidInput;
+import io.goalkeeper.problem.NotFound;
+import io.goalkeeper.problem.ProblemException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.tuples.Tuple2;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * The rules of the Goals API. Every write is one transaction that first locks the user's collection
+ * row, then reads what it needs with a fresh snapshot, decides in Java and writes in one statement.
+ * Nothing is written unless all of it is.
+ */
+@ApplicationScoped
+public class GoalService {
+
+    private static final Logger LOG = Logger.getLogger(GoalService.class);
+
+    @Inject
+    UserTransactions transactions;
+
+    @Inject
+    GoalRepository repository;
+
+    @Inject
+    MilestonePlanner planner;
+
+    public Uni<GoalCollection> list(String userId) {
+        return transactions.asUser(userId, connection -> repository.readCollection(connection, userId));
+    }
+
+    public Uni<Goal> get(String userId, UUID id) {
+        return transactions.asUser(userId, connection -> repository.findGoal(connection, userId, id))
+                .map(goal -> goal.orElseThrow(() -> notFound(id)));
+    }
+
+    public Uni<Versioned<Goal>> create(String userId, GoalInput input) {
+        GoalRules.requireUniqueMilestoneIds(input);
+        UUID id = input.id() != null ? input.id() : UUID.randomUUID();
+        return transactions.asUser(userId, connection -> Uni.combine().all()
+                .unis(repository.lockCollection(connection, userId), repository.countGoals(connection, userId))
+                .asTuple()
+                .chain(locked -> {
+                    if (locked.getItem2() >= GoalRules.MAX_GOALS) {
+                        throw new Conflict("goal-limit", "Too many goals",
+                                "A user has at most " + GoalRules.MAX_GOALS + " goals; delete one first");
+                    }
+                    GoalContent content = GoalRules.contentOf(input, null, locked.getItem1().now());
+                    return repository.insertGoal(connection, userId, id, content);
+                }))
+                .map(created -> created.orElseThrow(() -> idConflict(List.of(id))))
+                .invoke(created -> LOG.debugf("User %s created goal %s", userId, id));
+    }
+
+    public Uni<Versioned<Goal>> update(String userId, UUID id, GoalInput input, String ifMatch) {
+        if (input.id() != null && !input.id().equals(id)) {
+            throw InvalidInput.of("id", "must be the id in the path, " + id);
+        }
+        GoalRules.requireUniqueMilestoneIds(input);
+        return change(userId, id, ifMatch, (goal, lock) -> GoalRules.contentOf(input, goal, lock.now()));
+    }
+
+    public Uni<Versioned<Goal>> complete(String userId, UUID id, String ifMatch) {
+        return change(userId, id, ifMatch, (goal, lock) -> goal.content().complete(lock.now()));
+    }
+
+    public Uni<Versioned<Goal>> completeMilestone(String userId, UUID id, UUID milestoneId, String ifMatch) {
+        return change(userId, id, ifMatch, (goal, lock) -> {
+            if (goal.milestones().stream().noneMatch(m -> m.id().equals(milestoneId))) {
+                throw new NotFound("Goal " + id + " has no milestone " + milestoneId);
+            }
+            return goal.content().withMilestones(goal.milestones().stream()
+                    .map(m -> m.id().equals(milestoneId) ? m.complete(lock.now()) : m)
+                    .toList());
+        });
+    }
+
+    public Uni<Long> delete(String userId, UUID id, String ifMatch) {
+        return transactions.asUser(userId, connection -> lockAndFind(connection, userId, id)
+                .chain(locked -> {
+                    ETags.require(ifMatch, locked.getItem2().version());
+                    return repository.deleteGoal(connection, userId, id);
+                }))
+                .map(deleted -> deleted.orElseThrow(() -> notFound(id)));
+    }
+
+    /**
+     * "Initialize": plans milestones outside any transaction, since a planner may be slow, then writes
+     * them in a short one that checks the goal did not change meanwhile.
+     */
+    public Uni<Versioned<PlannedGoal>> initialize(String userId, UUID id, boolean replace, String ifMatch) {
+        return get(userId, id)
+                .invoke(goal -> {
+                    ETags.require(ifMatch, goal.version());
+                    if (!replace && !goal.milestones().isEmpty()) {
+                        throw new Conflict("milestones-present", "Milestones present",
+                                "Goal " + id + " already has milestones; pass replace=true to plan new ones");
+                    }
+                })
+                .chain(goal -> planner.plan(goal, LocalDate.now(ZoneOffset.UTC))
+                        .chain(plan -> change(userId, id, null, (current, lock) -> {
+                            if (current.version() != goal.version()) {
+                                throw new Conflict("goal-changed", "Goal changed",
+                                        "Goal " + id + " changed while its milestones were planned; try again");
+                            }
+                            return current.content().withMilestones(plan.milestones().stream()
+                                    .map(p -> new Milestone(UUID.randomUUID(), p.title(), p.dueDate(), false, null))
+                                    .toList());
+                        }).map(saved -> new Versioned<>(new PlannedGoal(saved.value(), plan.plannedBy()),
+                                saved.collectionVersion()))));
+    }
+
+    /**
+     * Replaces the user's whole set. Goals whose content does not change keep their version; the
+     * collection's version only moves when something changed.
+     */
+    public Uni<GoalCollection> replaceAll(String userId, List<GoalInput> inputs, String ifMatch) {
+        GoalRules.requireUniqueIds(inputs);
+        List<UUID> ids = inputs.stream().map(g -> g.id() != null ? g.id() : UUID.randomUUID()).toList();
+        return transactions.asUser(userId, connection -> Uni.combine().all()
+                .unis(repository.lockCollection(connection, userId), repository.listGoals(connection, userId))
+                .asTuple()
+                .chain(locked -> replace(connection, userId, inputs, ids, ifMatch, locked.getItem1(), locked.getItem2())));
+    }
+
+    private Uni<GoalCollection> replace(SqlConnection connection, String userId, List<GoalInput> inputs, List<UUID> ids,
+            String ifMatch, Lock lock, List<Goal> stored) {
+        ETags.require(ifMatch, lock.collectionVersion());
+        Map<UUID, Goal> storedById = new LinkedHashMap<>();
+        stored.forEach(goal -> storedById.put(goal.id(), goal));
+
+        List<Map<String, Object>> stale = new ArrayList<>();
+        Map<UUID, GoalContent> finalContent = new LinkedHashMap<>();
+        List<UUID> changedIds = new ArrayList<>();
+        List<GoalContent> changedContents = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            GoalInput input = inputs.get(i);
+            Goal before = storedById.get(ids.get(i));
+            if (input.version() != null && (before == null || before.version() != input.version())) {
+                Map<String, Object> conflict = new LinkedHashMap<>();
+                conflict.put("id", ids.get(i));
+                conflict.put("sentVersion", input.version());
+                conflict.put("currentVersion", before == null ? null : before.version());
+                stale.add(conflict);
+                continue;
+            }
+            GoalContent content = GoalRules.contentOf(input, before, lock.now());
+            finalContent.put(ids.get(i), content);
+            if (before == null || !before.content().equals(content)) {
+                changedIds.add(ids.get(i));
+                changedContents.add(content);
+            }
+        }
+        if (!stale.isEmpty()) {
+            throw new Conflict("stale-version", "Stale version",
+                    stale.size() + " goal(s) changed since the client read them; read again and retry")
+                    .with("conflicts", stale);
+        }
+        List<UUID> deletions = storedById.keySet().stream().filter(id -> !finalContent.containsKey(id)).toList();
+        if (changedIds.isEmpty() && deletions.isEmpty()) {
+            return Uni.createFrom().item(new GoalCollection(lock.collectionVersion(), stored));
+        }
+        return repository.replaceGoals(connection, userId, changedIds, changedContents, deletions)
+                .map(result -> {
+                    List<UUID> refused = refusedIds(changedIds, result);
+                    if (!refused.isEmpty()) {
+                        throw idConflict(refused);
+                    }
+                    LOG.debugf("User %s replaced goals: %d written, %d deleted", userId, changedIds.size(), deletions.size());
+                    return new GoalCollection(result.collectionVersion(),
+                            assemble(storedById, finalContent, ids, result.goals()));
+                });
+    }
+
+    /** Ids that were sent but not written back: the conflict guard found them owned by another user. */
+    private static List<UUID> refusedIds(List<UUID> sent, WriteResult result) {
+        List<UUID> written = result.goals().stream().map(Written::id).toList();
+        return sent.stream().filter(id -> !written.contains(id)).toList();
+    }
+
+    /** The new set, oldest first: goals that stay keep their place, new ones follow in body order. */
+    private static List<Goal> assemble(Map<UUID, Goal> storedById, Map<UUID, GoalContent> finalContent, List<UUID> ids,
+            List<Written> written) {
+        Map<UUID, Written> writtenById = new HashMap<>();
+        written.forEach(w -> writtenById.put(w.id(), w));
+        List<Goal> goals = new ArrayList<>();
+        for (Goal before : storedById.values()) {
+            GoalContent content = finalContent.get(before.id());
+            if (content != null) {
+                Written w = writtenById.get(before.id());
+                goals.add(w == null ? before : before.withContent(content, w.version(), w.updatedAt()));
+            }
+        }
+        for (UUID id : ids) {
+            if (!storedById.containsKey(id)) {
+                Written w = writtenById.get(id);
+                goals.add(Goal.of(id, finalContent.get(id), w.version(), w.createdAt(), w.updatedAt()));
+            }
+        }
+        return List.copyOf(goals);
+    }
+
+    /** How a single-goal write changes the stored goal. */
+    @FunctionalInterface
+    private interface Change {
+        GoalContent apply(Goal stored, Lock lock);
+    }
+
+    /** Locks, checks If-Match, applies the change, and writes only if the content differs. */
+    private Uni<Versioned<Goal>> change(String userId, UUID id, String ifMatch, Change change) {
+        return transactions.asUser(userId, connection -> lockAndFind(connection, userId, id)
+                .chain(locked -> {
+                    Goal goal = locked.getItem2();
+                    ETags.require(ifMatch, goal.version());
+                    GoalContent content = change.apply(goal, locked.getItem1());
+                    if (content.equals(goal.content())) {
+                        return Uni.createFrom().item(new Versioned<>(goal, locked.getItem1().collectionVersion()));
+                    }
+                    return repository.updateGoal(connection, userId, id, content);
+                }));
+    }
+
+    private Uni<Tuple2<Lock, Goal>> lockAndFind(SqlConnection connection, String userId, UUID id) {
+        return Uni.combine().all()
+                .unis(repository.lockCollection(connection, userId), repository.findGoal(connection, userId, id))
+                .asTuple()
+                .map(locked -> Tuple2.of(locked.getItem1(), locked.getItem2().orElseThrow(() -> notFound(id))));
+    }
+
+    private static NotFound notFound(UUID id) {
+        return new NotFound("No goal " + id);
+    }
+
+    private static ProblemException idConflict(List<UUID> ids) {
+        return new Conflict("id-conflict", "Id already used",
+                "These ids are already used by other goals: " + ids).with("ids", ids);
+    }
+}

@@ -1,0 +1,71 @@
+package io.goalkeeper.support;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Set;
+import java.util.UUID;
+
+import io.smallrye.jwt.build.Jwt;
+
+/** Bearer tokens for tests, signed with the dev key pair the test profile trusts (dev/jwt). */
+public final class Tokens {
+
+    private static final PrivateKey DEV_KEY = readPrivateKey(Path.of("dev/jwt/private.pem"));
+
+    private Tokens() {
+    }
+
+    /** A fresh user id, so that every test owns its data. */
+    public static String newUser() {
+        return "user-" + UUID.randomUUID();
+    }
+
+    public static String forUser(String sub) {
+        return Jwt.subject(sub).expiresIn(3600).sign(DEV_KEY);
+    }
+
+    public static String syncAdmin(String sub) {
+        return Jwt.subject(sub).groups(Set.of("sync-admin")).expiresIn(3600).sign(DEV_KEY);
+    }
+
+    public static String expired(String sub) {
+        return Jwt.subject(sub).issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600))
+                .sign(DEV_KEY);
+    }
+
+    public static String signedByAnotherKey(String sub) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return Jwt.subject(sub).expiresIn(3600).sign(generator.generateKeyPair().getPrivate());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An unsigned token ({@code alg: none}) that would otherwise be valid. */
+    public static String unsigned(String sub) {
+        Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+        String header = encoder.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        long now = Instant.now().getEpochSecond();
+        String payload = encoder.encodeToString(("{\"sub\":\"" + sub + "\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        return header + "." + payload + ".";
+    }
+
+    private static PrivateKey readPrivateKey(Path pem) {
+        try {
+            String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the dev signing key " + pem, e);
+        }
+    }
+}
