@@ -1,6 +1,7 @@
 package io.goalkeeper.auth;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /**
  * The key that verifies bearer tokens. Declared here, without a default, so that a production start
@@ -12,4 +13,8 @@ public interface JwtKeyConfig {
 
     /** PEM public key, JWK or JWKS, as a file path or URL (a Supabase project's JWKS URL works). */
     String location();
+
+    /** The signature algorithm of that key: RS256, or ES256 for elliptic-curve keys such as Supabase's. */
+    @WithDefault("RS256")
+    String algorithm();
 }

@@ -1,7 +1,5 @@
 package io.goalkeeper.database;
 
-import java.net.URI;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -14,55 +12,34 @@ import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
 
 /**
- * Fills in the datasource settings the operator left out, with the lowest priority of all sources.
- * <ul>
- * <li>No reactive URL in dev mode or tests: an embedded PostgreSQL is started and both URLs point to it.
- * The embedded server's classes are only on the dev-mode and test class paths, so a production jar
- * can never start one.</li>
- * <li>A reactive URL but no JDBC URL: Flyway migrates the same database.</li>
- * </ul>
+ * In dev mode and tests, when no datasource URL is configured, starts an embedded PostgreSQL and
+ * points the service at it, with the lowest priority of all sources. The embedded server's classes
+ * are only on the dev-mode and test class paths, and the production profile never asks for it, so a
+ * production jar can never start one.
  */
 public class DatasourceConfigSourceFactory implements ConfigSourceFactory {
 
     static final String REACTIVE_URL = "quarkus.datasource.reactive.url";
-    static final String JDBC_URL = "quarkus.datasource.jdbc.url";
+    static final String USERNAME = "quarkus.datasource.username";
+    static final String PASSWORD = "quarkus.datasource.password";
     private static final int ORDINAL = 50;
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        String reactiveUrl = value(context, REACTIVE_URL);
-        Map<String, String> defaults = new HashMap<>();
-        if (reactiveUrl == null) {
-            if (embeddedAllowed(context.getProfiles())) {
-                defaults.putAll(EmbeddedPostgresServer.shared().datasourceSettings());
-            }
-        } else if (value(context, JDBC_URL) == null) {
-            defaults.put(JDBC_URL, jdbcUrlFor(reactiveUrl));
-        }
-        return List.of(new PropertiesConfigSource(defaults, "goalkeeper-datasource-defaults", ORDINAL));
+        boolean devOrTest = context.getProfiles().contains("dev") || context.getProfiles().contains("test");
+        Map<String, String> settings = devOrTest && !configured(context.getValue(REACTIVE_URL))
+                ? EmbeddedPostgresServer.shared().datasourceSettings()
+                : Map.of();
+        return List.of(new PropertiesConfigSource(settings, "goalkeeper-embedded-postgres", ORDINAL));
     }
 
+    /** Its context only shows sources below this priority: it must see every one the operator may use. */
     @Override
     public OptionalInt getPriority() {
-        return OptionalInt.of(ORDINAL);
+        return OptionalInt.of(Integer.MAX_VALUE);
     }
 
-    private static boolean embeddedAllowed(List<String> profiles) {
-        return profiles.contains("dev") || profiles.contains("test");
-    }
-
-    private static String value(ConfigSourceContext context, String name) {
-        ConfigValue value = context.getValue(name);
-        return value == null || value.getValue() == null || value.getValue().isBlank() ? null : value.getValue();
-    }
-
-    /** {@code postgresql://user:pw@host:5432/db?x=y} becomes {@code jdbc:postgresql://host:5432/db?x=y}. */
-    static String jdbcUrlFor(String reactiveUrl) {
-        URI uri = URI.create(reactiveUrl.startsWith("postgres://")
-                ? "postgresql://" + reactiveUrl.substring("postgres://".length())
-                : reactiveUrl);
-        String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
-        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-        return "jdbc:postgresql://" + uri.getHost() + port + uri.getRawPath() + query;
+    private static boolean configured(ConfigValue value) {
+        return value != null && value.getValue() != null && !value.getValue().isBlank();
     }
 }

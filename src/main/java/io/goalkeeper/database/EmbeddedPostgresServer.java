@@ -45,9 +45,8 @@ final class EmbeddedPostgresServer {
     Map<String, String> datasourceSettings() {
         return Map.of(
                 DatasourceConfigSourceFactory.REACTIVE_URL, "postgresql://localhost:" + port + "/" + DATABASE,
-                DatasourceConfigSourceFactory.JDBC_URL, "jdbc:postgresql://localhost:" + port + "/" + DATABASE,
-                "quarkus.datasource.username", ROLE,
-                "quarkus.datasource.password", ROLE);
+                DatasourceConfigSourceFactory.USERNAME, ROLE,
+                DatasourceConfigSourceFactory.PASSWORD, ROLE);
     }
 
     private static int start() {
