@@ -1,7 +1,10 @@
 package io.goalkeeper.json;
 
+import java.time.LocalDate;
+
 import jakarta.inject.Singleton;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -14,8 +17,9 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 
 /**
  * Reads request bodies strictly: a wrong type is a 400, never a silent conversion. Jackson by default
- * turns {@code 1} into {@code "1"}, {@code "true"} into {@code true}, {@code 1.5} into {@code 1} and
- * keeps the last of two equal keys; each of these would store something the client did not mean.
+ * turns {@code 1} into {@code "1"}, {@code "true"} into {@code true}, {@code 1.5} into {@code 1},
+ * {@code 20270501} into a date, and keeps the last of two equal keys; each of these would store
+ * something the client did not mean.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
@@ -37,5 +41,7 @@ public class StrictJson implements ObjectMapperCustomizer {
         mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Collection).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.POJO).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        // Lenient dates accept an epoch-day number or a timestamp whose time is silently dropped.
+        mapper.configOverride(LocalDate.class).setFormat(JsonFormat.Value.forLeniency(false));
     }
 }

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The Goals API benchmark: the service under wrk beside pgbench running the same SQL transactions,
+# at the same concurrency, on the local PostgreSQL server.
+# Usage: bench/run.sh [seconds per measured run] [seconds of warm-up per scenario]
+# Needs PostgreSQL on 127.0.0.1:5432 with trust auth for "postgres" (psql, pgbench) and wrk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${1:-20}
+WARMUP=${2:-30}
+CONNECTIONS=16
+DATABASE=goalkeeper_bench
+ROLE=goalkeeper_bench
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres)
+WORK=$(mktemp -d)
+SERVICE_PID=
+trap 'stop_service; rm -rf "$WORK"' EXIT
+
+stop_service() {
+    if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+        kill "$SERVICE_PID"
+        wait "$SERVICE_PID" 2>/dev/null || true
+    fi
+}
+
+require_tools() {
+    command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+    command -v pgbench >/dev/null || { echo "pgbench is missing (Debian: postgresql-client)" >&2; exit 1; }
+    "${PSQL[@]}" -c 'select 1' >/dev/null
+}
+
+# A fresh database owned by an ordinary role: Row Level Security applies to it as in production.
+fresh_database() {
+    "${PSQL[@]}" -c "drop database if exists $DATABASE" \
+        -c "drop role if exists $ROLE" \
+        -c "create role $ROLE login nosuperuser nobypassrls" \
+        -c "create database $DATABASE owner $ROLE"
+}
+
+start_service() {
+    [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+    PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    local started=$(date +%s%N)
+    QUARKUS_HTTP_PORT=$PORT \
+    QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/$DATABASE \
+    QUARKUS_DATASOURCE_USERNAME=$ROLE \
+    MP_JWT_VERIFY_PUBLICKEY_LOCATION=dev/jwt/public.pem \
+        java -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
+    SERVICE_PID=$!
+    until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do
+        kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$WORK/service.log"; exit 1; }
+        sleep 0.02
+    done
+    READY_MS=$(( ($(date +%s%N) - started) / 1000000 ))
+    STARTED_IN=$(grep -o 'started in [0-9.]*s' "$WORK/service.log" | head -1)
+}
+
+# wrk: one thread per connection, each bound to one user; prints "req/s p50 p99 errors".
+run_wrk() {
+    BENCH_SCENARIO=$1 BENCH_TOKENS=$WORK/tokens wrk -t$CONNECTIONS -c$CONNECTIONS -d"$2"s --latency \
+        -s bench/wrk-users.lua "http://127.0.0.1:$PORT" > "$WORK/wrk-$1.txt"
+    awk '
+        /Requests\/sec/ { rps = $2 }
+        $1 == "50.000%" || $1 == "50%" { p50 = $2 }
+        $1 == "99.000%" || $1 == "99%" { p99 = $2 }
+        /Non-2xx/ { errors = $5 }
+        /Socket errors/ { errors = errors "+" $0 }
+        END { printf "%s %s %s %s\n", rps, p50, p99, (errors == "" ? 0 : errors) }' "$WORK/wrk-$1.txt"
+}
+
+# pgbench: the same transaction as the service, as the same role, one client per user as wrk has
+# one connection per user (pgbench cannot give each client of one process its own parameters, so
+# each user gets a single-client pgbench of its own); prints the summed tps.
+run_pgbench() {
+    local user
+    for user in $(seq 1 $CONNECTIONS); do
+        local variables=()
+        while IFS= read -r line; do
+            variables+=(-D "$line")
+        done < <("${PSQL[@]}" -At -v user="$user" -f bench/pgbench-variables.sql $DATABASE)
+        pgbench -n -h 127.0.0.1 -U $ROLE -M prepared -c 1 -j 1 -T "$2" "${variables[@]}" \
+            -f "bench/pgbench-$1.sql" $DATABASE > "$WORK/pgbench-$1-$user.txt" 2>&1 &
+    done
+    wait $(jobs -p | grep -v "^$SERVICE_PID$")
+    awk '/^tps/ { total += $3 } END { printf "%.0f\n", total }' "$WORK"/pgbench-$1-*.txt
+}
+
+require_tools
+fresh_database
+start_service
+java bench/MintTokens.java dev/jwt/private.pem $CONNECTIONS > "$WORK/tokens"
+
+# Warm-up: creates every user's 10 goals, then lets the JIT settle: on 2 cores the compilers
+# keep a core busy for about 40 s, and a shorter warm-up measures them rather than the service.
+run_wrk replace-all "$WARMUP" > /dev/null
+run_wrk list "$WARMUP" > /dev/null
+
+read -r REPLACE_RPS REPLACE_P50 REPLACE_P99 REPLACE_ERRORS < <(run_wrk replace-all "$DURATION")
+REPLACE_TPS=$(run_pgbench replace-all "$DURATION")
+read -r LIST_RPS LIST_P50 LIST_P99 LIST_ERRORS < <(run_wrk list "$DURATION")
+LIST_TPS=$(run_pgbench list "$DURATION")
+RSS_MB=$(( $(awk '/VmRSS/ { print $2 }' "/proc/$SERVICE_PID/status") / 1024 ))
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
+echo
+echo "goalkeeper benchmark: $CONNECTIONS connections of distinct users, ${DURATION}s a run, $(nproc) cores"
+printf '%-12s %12s %10s %10s %8s %14s %8s\n' scenario "service rps" p50 p99 non-2xx "pgbench tps" ratio
+printf '%-12s %12s %10s %10s %8s %14s %8s\n' replace-all "$REPLACE_RPS" "$REPLACE_P50" "$REPLACE_P99" \
+    "$REPLACE_ERRORS" "$REPLACE_TPS" "$(ratio "$REPLACE_RPS" "$REPLACE_TPS")"
+printf '%-12s %12s %10s %10s %8s %14s %8s\n' list "$LIST_RPS" "$LIST_P50" "$LIST_P99" \
+    "$LIST_ERRORS" "$LIST_TPS" "$(ratio "$LIST_RPS" "$LIST_TPS")"
+echo "startup to ready: ${READY_MS} ms (Quarkus: ${STARTED_IN})"
+echo "resident memory after the runs: ${RSS_MB} MB"
