@@ -2,6 +2,7 @@
 # The Goals API benchmark: the service under wrk beside pgbench running the same SQL transactions,
 # at the same concurrency, on the local PostgreSQL server.
 # Usage: bench/run.sh [seconds per measured run] [seconds of warm-up per scenario]
+# JAVA_OPTS, if set, goes to the service's JVM (for example a heap bound: JAVA_OPTS=-Xmx128m).
 # Needs PostgreSQL on 127.0.0.1:5432 with trust auth for "postgres" (psql, pgbench) and wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +46,7 @@ start_service() {
     QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/$DATABASE \
     QUARKUS_DATASOURCE_USERNAME=$ROLE \
     MP_JWT_VERIFY_PUBLICKEY_LOCATION=dev/jwt/public.pem \
-        java -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
+        java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
     SERVICE_PID=$!
     until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do
         kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$WORK/service.log"; exit 1; }
@@ -103,7 +104,7 @@ RSS_MB=$(( $(awk '/VmRSS/ { print $2 }' "/proc/$SERVICE_PID/status") / 1024 ))
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
 echo
-echo "goalkeeper benchmark: $CONNECTIONS connections of distinct users, ${DURATION}s a run, $(nproc) cores"
+echo "goalkeeper benchmark: $CONNECTIONS connections of distinct users, ${DURATION}s a run, $(nproc) cores, JAVA_OPTS='${JAVA_OPTS:-}'"
 printf '%-12s %12s %10s %10s %8s %14s %8s\n' scenario "service rps" p50 p99 non-2xx "pgbench tps" ratio
 printf '%-12s %12s %10s %10s %8s %14s %8s\n' replace-all "$REPLACE_RPS" "$REPLACE_P50" "$REPLACE_P99" \
     "$REPLACE_ERRORS" "$REPLACE_TPS" "$(ratio "$REPLACE_RPS" "$REPLACE_TPS")"
