@@ -1,0 +1,11 @@
+package io.goalkeeper.sync;
+
+import java.time.Instant;
+
+/** The lock row as operators see it; {@code stale} is judged by the database's clock. */
+public record LockState(String status, String holder, long token, Instant startedAt, Instant heartbeatAt,
+        Instant leaseUntil, boolean stale, Instant lastSuccessAt, String lastError, long syncCount) {
+
+    static final String IDLE = "idle";
+    static final String RUNNING = "running";
+}

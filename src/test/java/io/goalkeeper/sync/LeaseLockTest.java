@@ -1,0 +1,220 @@
+package io.goalkeeper.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.goalkeeper.support.Db;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Every case of the lease lock, against the real row, in the manner of client-go's lease tests. */
+@QuarkusTest
+class LeaseLockTest {
+
+    private static final Duration LIVE = Duration.ofMinutes(1);
+    private static final Duration TINY = Duration.ofMillis(1);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    LeaseLock lock;
+
+    @Inject
+    Pool pool;
+
+    /** The lock as a case leaves it before the action: idle, held by "a" with a live lease, or with a stale one. */
+    enum Given {
+        IDLE, HELD_LIVE, HELD_STALE
+    }
+
+    /** Whether the action under test succeeded, and the lease a new holder got on the way, if any. */
+    record Outcome(boolean succeeded, Optional<Lease> newLease) {
+    }
+
+    interface Action {
+        Outcome apply(LeaseLockTest test, Lease held);
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("acquire an idle lock", Given.IDLE,
+                        (Action) (t, held) -> acquired(t.acquire("b", LIVE)),
+                        true, "b", null),
+                Arguments.of("acquire a lock held with a live lease is refused", Given.HELD_LIVE,
+                        (Action) (t, held) -> acquired(t.acquire("b", LIVE)),
+                        false, "a", null),
+                Arguments.of("acquire a lock whose lease ran out takes it over", Given.HELD_STALE,
+                        (Action) (t, held) -> acquired(t.acquire("b", LIVE)),
+                        true, "b", "a"),
+                Arguments.of("renew by the holder", Given.HELD_LIVE,
+                        (Action) (t, held) -> new Outcome(t.renew(held).isPresent(), Optional.empty()),
+                        true, "a", null),
+                Arguments.of("renew after the lease ran out fails", Given.HELD_STALE,
+                        (Action) (t, held) -> new Outcome(t.renew(held).isPresent(), Optional.empty()),
+                        false, "a", null),
+                Arguments.of("renew after another holder took over fails", Given.HELD_STALE,
+                        (Action) (t, held) -> {
+                            Optional<Lease> thief = t.acquire("b", LIVE);
+                            return new Outcome(t.renew(held).isPresent(), thief);
+                        },
+                        false, "b", "a"),
+                Arguments.of("release by the holder", Given.HELD_LIVE,
+                        (Action) (t, held) -> new Outcome(t.release(held, RunOutcome.succeeded(3, 2, 1)), Optional.empty()),
+                        true, null, null),
+                Arguments.of("release by an old token has no effect", Given.HELD_STALE,
+                        (Action) (t, held) -> {
+                            Optional<Lease> thief = t.acquire("b", LIVE);
+                            return new Outcome(t.release(held, RunOutcome.succeeded(0, 0, 0)), thief);
+                        },
+                        false, "b", "a"));
+    }
+
+    private static Outcome acquired(Optional<Lease> lease) {
+        return new Outcome(lease.isPresent(), lease);
+    }
+
+    @BeforeEach
+    void idleLock() {
+        Db.execute(pool, "update sync_metadata set status = 'idle', holder = null, lease_until = null where id = 'singleton'");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void leaseLockCase(String name, Given given, Action action, boolean succeeds, String holderAfter, String takenOverFrom) {
+        Lease held = switch (given) {
+            case IDLE -> null;
+            case HELD_LIVE -> acquire("a", LIVE).orElseThrow();
+            case HELD_STALE -> staleLease();
+        };
+        long tokenBefore = lock.state().await().atMost(WAIT).token();
+
+        Outcome outcome = action.apply(this, held);
+
+        assertThat(outcome.succeeded()).isEqualTo(succeeds);
+        LockState after = lock.state().await().atMost(WAIT);
+        assertThat(after.holder()).isEqualTo(holderAfter);
+        assertThat(after.status()).isEqualTo(holderAfter == null ? "idle" : "running");
+        if (outcome.newLease().isPresent()) {
+            Lease lease = outcome.newLease().get();
+            assertThat(lease.token()).isEqualTo(tokenBefore + 1);
+            assertThat(after.token()).isEqualTo(lease.token());
+            assertThat(lease.takenOverFrom()).isEqualTo(takenOverFrom);
+            assertThat(runOutcome(lease.runId())).isEqualTo("running");
+            if (takenOverFrom != null) {
+                assertThat(runOutcome(held.runId())).isEqualTo("abandoned");
+            }
+        } else {
+            assertThat(after.token()).isEqualTo(tokenBefore);
+        }
+    }
+
+    @Test
+    void aRenewalMovesTheLeaseEndAndTheHeartbeat() throws InterruptedException {
+        Lease lease = acquire("a", LIVE).orElseThrow();
+        Thread.sleep(20);
+        Instant renewed = renew(lease).orElseThrow();
+        assertThat(renewed).isAfter(lease.leaseUntil());
+        assertThat(lock.state().await().atMost(WAIT).heartbeatAt()).isAfter(lease.startedAt());
+    }
+
+    @Test
+    void releaseRecordsTheOutcomeAndCounts() {
+        Lease succeeded = acquire("a", LIVE).orElseThrow();
+        long count = lock.state().await().atMost(WAIT).syncCount();
+        assertThat(release(succeeded, RunOutcome.succeeded(3, 2, 1))).isTrue();
+        Row run = run(succeeded.runId());
+        assertThat(run.getString("outcome")).isEqualTo("succeeded");
+        assertThat(run.getInteger("created")).isEqualTo(3);
+        assertThat(run.getInteger("updated")).isEqualTo(2);
+        assertThat(run.getInteger("deleted")).isEqualTo(1);
+        assertThat(run.getOffsetDateTime("finished_at")).isNotNull();
+        LockState afterSuccess = lock.state().await().atMost(WAIT);
+        assertThat(afterSuccess.syncCount()).isEqualTo(count + 1);
+        assertThat(afterSuccess.lastSuccessAt()).isNotNull();
+        assertThat(afterSuccess.lastError()).isNull();
+
+        Lease failed = acquire("a", LIVE).orElseThrow();
+        assertThat(release(failed, RunOutcome.failed("target down", 0, 0, 0))).isTrue();
+        assertThat(run(failed.runId()).getString("error")).isEqualTo("target down");
+        LockState afterFailure = lock.state().await().atMost(WAIT);
+        assertThat(afterFailure.status()).isEqualTo("idle");
+        assertThat(afterFailure.syncCount()).isEqualTo(count + 1);
+        assertThat(afterFailure.lastError()).isEqualTo("target down");
+        assertThat(afterFailure.lastSuccessAt()).isEqualTo(afterSuccess.lastSuccessAt());
+    }
+
+    @Test
+    void theLeaseEndIsComputedInDatabaseTime() {
+        Lease lease = acquire("a", Duration.ofSeconds(90)).orElseThrow();
+        Row row = pool.query("""
+                select extract(epoch from lease_until - heartbeat_at) * 1000 as lease_millis,
+                       extract(epoch from clock_timestamp() - heartbeat_at) * 1000 as age_millis
+                from sync_metadata where id = 'singleton'""").execute().await().atMost(WAIT).iterator().next();
+        assertThat(row.getDouble("lease_millis")).isEqualTo(90_000.0);
+        assertThat(row.getDouble("age_millis")).isBetween(0.0, 5_000.0);
+        assertThat(lease.leaseUntil()).isEqualTo(lock.state().await().atMost(WAIT).leaseUntil());
+    }
+
+    @Test
+    void aStaleLeaseShowsAsStaleUntilTakenOver() {
+        staleLease();
+        assertThat(lock.state().await().atMost(WAIT).stale()).isTrue();
+        acquire("b", LIVE).orElseThrow();
+        assertThat(lock.state().await().atMost(WAIT).stale()).isFalse();
+    }
+
+    @Test
+    void forceReleaseEndsOnlyTheTokenItNames() {
+        Lease lease = acquire("a", LIVE).orElseThrow();
+        assertThat(lock.forceRelease(lease.token() - 1, "released by an operator").await().atMost(WAIT)).isFalse();
+        assertThat(lock.state().await().atMost(WAIT).holder()).isEqualTo("a");
+        assertThat(lock.forceRelease(lease.token(), "released by an operator").await().atMost(WAIT)).isTrue();
+        assertThat(lock.state().await().atMost(WAIT).status()).isEqualTo("idle");
+        assertThat(runOutcome(lease.runId())).isEqualTo("abandoned");
+        assertThat(renew(lease)).isEmpty();
+    }
+
+    Optional<Lease> acquire(String holder, Duration lease) {
+        return lock.acquire(holder, lease, "scheduled").await().atMost(WAIT);
+    }
+
+    Optional<Instant> renew(Lease lease) {
+        return lock.renew(lease, LIVE).await().atMost(WAIT);
+    }
+
+    boolean release(Lease lease, RunOutcome outcome) {
+        return lock.release(lease, outcome).await().atMost(WAIT);
+    }
+
+    private Lease staleLease() {
+        Lease lease = acquire("a", TINY).orElseThrow();
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return lease;
+    }
+
+    private String runOutcome(long runId) {
+        return run(runId).getString("outcome");
+    }
+
+    private Row run(long runId) {
+        return pool.preparedQuery("select * from sync_runs where id = $1").execute(Tuple.of(runId))
+                .await().atMost(WAIT).iterator().next();
+    }
+}
