@@ -30,6 +30,9 @@ with input as (
     returning g.id, g.version, g.created_at, g.updated_at
 ), deleted as (
     delete from goals where user_id = :user_id and id = any('{}'::uuid[]) returning id
+), tombstones as (
+    insert into goal_tombstones (goal_id, user_id) select id, :user_id from deleted
+    on conflict (goal_id) do update set deleted_at = now()
 ), bumped as (
     update user_collections set version = version + 1 where user_id = :user_id returning version
 )

@@ -79,9 +79,13 @@ class GoalRepository {
             )
             select updated.*, bumped.version as collection_version from updated, bumped""".formatted(GOAL_COLUMNS);
 
+    /** Deletes a goal and leaves a tombstone for the sync, in one statement. */
     private static final String DELETE_GOAL = """
             with deleted as (
                 delete from goals where user_id = $1 and id = $2 returning id
+            ), tombstones as (
+                insert into goal_tombstones (goal_id, user_id) select id, $1 from deleted
+                on conflict (goal_id) do update set deleted_at = now()
             )
             update user_collections set version = version + 1
             where user_id = $1 and exists (select 1 from deleted)
@@ -89,8 +93,9 @@ class GoalRepository {
 
     /**
      * Replace-all's writes in one statement: insert or update the changed goals, delete the missing
-     * ones, count the change. The conflict guard skips ids that belong to another user without a word,
-     * so the caller compares the ids that come back with the ids it sent.
+     * ones and leave their tombstones for the sync, count the change. The conflict guard skips ids
+     * that belong to another user without a word, so the caller compares the ids that come back with
+     * the ids it sent.
      */
     private static final String REPLACE_GOALS = """
             with input as (
@@ -114,6 +119,9 @@ class GoalRepository {
                 returning g.id, g.version, g.created_at, g.updated_at
             ), deleted as (
                 delete from goals where user_id = $1 and id = any($10::uuid[]) returning id
+            ), tombstones as (
+                insert into goal_tombstones (goal_id, user_id) select id, $1 from deleted
+                on conflict (goal_id) do update set deleted_at = now()
             ), bumped as (
                 update user_collections set version = version + 1 where user_id = $1 returning version
             )
@@ -147,7 +155,7 @@ class GoalRepository {
                     for (Row row : rows) {
                         version = row.getLong("collection_version");
                         if (row.getUUID("id") != null) {
-                            goals.add(goal(row));
+                            goals.add(GoalRows.goal(row));
                         }
                     }
                     return new GoalCollection(version, List.copyOf(goals));
@@ -205,7 +213,7 @@ class GoalRepository {
             targetDates[i] = content.targetDate();
             statuses[i] = content.status();
             completedAts[i] = offset(content.completedAt());
-            milestones[i] = milestonesJson(content.milestones()).encode();
+            milestones[i] = GoalRows.milestonesJson(content.milestones()).encode();
         }
         Tuple parameters = Tuple.tuple()
                 .addString(userId)
@@ -246,7 +254,7 @@ class GoalRepository {
                 .addLocalDate(content.targetDate())
                 .addString(content.status())
                 .addOffsetDateTime(offset(content.completedAt()))
-                .addJsonArray(milestonesJson(content.milestones()));
+                .addJsonArray(GoalRows.milestonesJson(content.milestones()));
     }
 
     private static Optional<Versioned<Goal>> versionedGoal(RowSet<Row> rows) {
@@ -254,48 +262,15 @@ class GoalRepository {
             return Optional.empty();
         }
         Row row = rows.iterator().next();
-        return Optional.of(new Versioned<>(goal(row), row.getLong("collection_version")));
+        return Optional.of(new Versioned<>(GoalRows.goal(row), row.getLong("collection_version")));
     }
 
     private static List<Goal> goals(RowSet<Row> rows) {
         List<Goal> goals = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            goals.add(goal(row));
+            goals.add(GoalRows.goal(row));
         }
         return goals;
-    }
-
-    private static Goal goal(Row row) {
-        return new Goal(row.getUUID("id"), row.getString("title"), row.getString("description"),
-                row.getString("category"), row.getLocalDate("target_date"), row.getString("status"),
-                instant(row, "completed_at"), milestones((JsonArray) row.getValue("milestones")),
-                row.getLong("version"), instant(row, "created_at"), instant(row, "updated_at"));
-    }
-
-    static JsonArray milestonesJson(List<Milestone> milestones) {
-        JsonArray array = new JsonArray();
-        for (Milestone m : milestones) {
-            array.add(new JsonObject()
-                    .put("id", m.id().toString())
-                    .put("title", m.title())
-                    .put("dueDate", m.dueDate() == null ? null : m.dueDate().toString())
-                    .put("completed", m.completed())
-                    .put("completedAt", m.completedAt() == null ? null : m.completedAt().toString()));
-        }
-        return array;
-    }
-
-    private static List<Milestone> milestones(JsonArray array) {
-        List<Milestone> milestones = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-            JsonObject m = array.getJsonObject(i);
-            String dueDate = m.getString("dueDate");
-            String completedAt = m.getString("completedAt");
-            milestones.add(new Milestone(UUID.fromString(m.getString("id")), m.getString("title"),
-                    dueDate == null ? null : LocalDate.parse(dueDate), m.getBoolean("completed"),
-                    completedAt == null ? null : Instant.parse(completedAt)));
-        }
-        return List.copyOf(milestones);
     }
 
     private static Instant instant(Row row, String column) {
