@@ -80,6 +80,7 @@ public class LeaseLock {
     private static final String STATE = """
             select status, holder, token, last_sync_started_at, heartbeat_at, lease_until,
                    status = 'running' and lease_until <= clock_timestamp() as stale,
+                   floor(extract(epoch from clock_timestamp() - heartbeat_at))::bigint as age_seconds,
                    last_sync_completed_at, last_error, sync_count
             from sync_metadata where id = 'singleton'""";
 
@@ -117,7 +118,8 @@ public class LeaseLock {
             Row row = rows.iterator().next();
             return new LockState(row.getString("status"), row.getString("holder"), row.getLong("token"),
                     instant(row, "last_sync_started_at"), instant(row, "heartbeat_at"), instant(row, "lease_until"),
-                    row.getBoolean("stale"), instant(row, "last_sync_completed_at"), row.getString("last_error"),
+                    row.getBoolean("stale"), row.getLong("age_seconds"), instant(row, "last_sync_completed_at"),
+                    row.getString("last_error"),
                     row.getLong("sync_count"));
         });
     }

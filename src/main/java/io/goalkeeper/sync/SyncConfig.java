@@ -1,0 +1,27 @@
+package io.goalkeeper.sync;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The sync's settings ({@code GOALKEEPER_SYNC_*}). */
+@ConfigMapping(prefix = "goalkeeper.sync")
+public interface SyncConfig {
+
+    /** How often the scheduled sync runs, such as {@code 30s} or {@code 5m}; {@code off} disables the schedule. */
+    @WithDefault("60s")
+    String interval();
+
+    /** How long a lease lasts; the holder renews it every third of it while it works. */
+    @WithDefault("5m")
+    Duration lease();
+
+    /** Where changes go: {@code dry-run} (logs and records them) or {@code smartsuite}. */
+    @WithDefault("dry-run")
+    String target();
+
+    /** How many changes, and how many deletions, one batch carries. */
+    @WithDefault("25")
+    int batchSize();
+}

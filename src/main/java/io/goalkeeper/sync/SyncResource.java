@@ -1,0 +1,127 @@
+package io.goalkeeper.sync;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.goalkeeper.auth.CurrentUser;
+import io.goalkeeper.problem.Conflict;
+import io.goalkeeper.problem.InvalidInput;
+import io.goalkeeper.problem.NotFound;
+import io.goalkeeper.sync.SyncStatus.LockView;
+import io.goalkeeper.sync.SyncStatus.Report;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+/** The Sync API: trigger a run, read the lock and the history, and release a stuck lock safely. */
+@Path("/api/v1/sync")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class SyncResource {
+
+    static final int DEFAULT_RUNS = 20;
+    static final int MAX_RUNS = 200;
+
+    @Inject
+    SyncRunner runner;
+
+    @Inject
+    SyncRuns runs;
+
+    @Inject
+    SyncStatus status;
+
+    @Inject
+    LeaseLock lock;
+
+    @Inject
+    CurrentUser user;
+
+    /** The body of a force release: the token the caller saw holding the lock. */
+    public record ReleaseRequest(@NotNull Long token) {
+    }
+
+    /** Starts a run now: 202 with the run, or 409 with the lock while a live lease is held. */
+    @POST
+    public Uni<RestResponse<SyncRun>> trigger() {
+        user.id();
+        return runner.trigger("manual").chain(lease -> lease.isPresent()
+                ? runs.find(lease.get().runId()).map(run -> RestResponse.ResponseBuilder
+                        .accepted(run.orElseThrow())
+                        .location(URI.create("/api/v1/sync/runs/" + lease.get().runId()))
+                        .build())
+                : status.current().map(current -> {
+                    throw new Conflict("sync-running", "Sync running",
+                            "A sync is running on " + current.state().holder() + "; try again when it ends")
+                            .with("lock", current.report().lock());
+                }));
+    }
+
+    @GET
+    @Path("status")
+    public Uni<Report> status() {
+        user.id();
+        return status.current().map(SyncStatus.Snapshot::report);
+    }
+
+    @GET
+    @Path("runs")
+    public Uni<List<SyncRun>> runs(@RestQuery String limit) {
+        user.id();
+        return runs.newest(limitOf(limit));
+    }
+
+    @GET
+    @Path("runs/{id}")
+    public Uni<SyncRun> run(@RestPath long id) {
+        user.id();
+        return runs.find(id).map(run -> run.orElseThrow(() -> new NotFound("No sync run " + id)));
+    }
+
+    /** Releases the lock if it is still held with the named token; the run is recorded as abandoned. */
+    @POST
+    @Path("lock/release")
+    @RolesAllowed("sync-admin")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<LockView> release(@NotNull(message = "a body {\"token\": n} is required") @Valid ReleaseRequest body) {
+        String operator = user.id();
+        return lock.forceRelease(body.token(), "released by " + operator)
+                .chain(released -> status.current().map(current -> {
+                    if (!released) {
+                        throw new Conflict("token-mismatch", "Token mismatch",
+                                "The lock is not held with token " + body.token() + "; nothing was released")
+                                .with("lock", current.report().lock());
+                    }
+                    return current.report().lock();
+                }));
+    }
+
+    private static int limitOf(String limit) {
+        if (limit == null) {
+            return DEFAULT_RUNS;
+        }
+        try {
+            int value = Integer.parseInt(limit.trim());
+            if (value >= 1 && value <= MAX_RUNS) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, like any other bad value
+        }
+        throw InvalidInput.of("limit", "must be a whole number from 1 to " + MAX_RUNS);
+    }
+}

@@ -1,0 +1,250 @@
+package io.goalkeeper.sync;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.goalkeeper.sync.ChangeFeed.Batch;
+import io.goalkeeper.sync.SyncTarget.PushResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+
+/**
+ * Runs the sync when this replica wins the lock: pushes the change feed batch by batch, renews the
+ * lease every third of its length while it works, and gives the lock back in every outcome. A run
+ * stops at once when a renewal finds another token, or has not succeeded for a whole lease; its
+ * last writes are then refused by the fence, so nothing it did after losing the lock counts.
+ */
+@ApplicationScoped
+public class SyncRunner {
+
+    private static final Logger LOG = Logger.getLogger(SyncRunner.class);
+    private static final Duration SHUTDOWN_RELEASE_WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    LeaseLock lock;
+
+    @Inject
+    ChangeFeed feed;
+
+    @Inject
+    SyncConfig config;
+
+    @Inject
+    @Any
+    Instance<SyncTarget> targets;
+
+    @Inject
+    MeterRegistry metrics;
+
+    /** This replica's name in the lock; a random suffix keeps two processes on one host apart. */
+    @ConfigProperty(name = "goalkeeper.instance-id")
+    Optional<String> instanceId;
+
+    private SyncTarget target;
+    private String holder;
+    private final AtomicReference<ActiveRun> active = new AtomicReference<>();
+
+    void start(@Observes StartupEvent started) {
+        target = targets.stream().filter(t -> t.name().equals(config.target())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("GOALKEEPER_SYNC_TARGET: no sync target named '"
+                        + config.target() + "'; this version has: " + targets.stream().map(SyncTarget::name).toList()));
+        holder = instanceId.filter(id -> !id.isBlank()).orElseGet(SyncRunner::hostName) + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        LOG.infof("Sync: this replica is %s; target %s, schedule %s, lease %s", holder, target.name(),
+                config.interval(), config.lease());
+    }
+
+    /** This replica's name in the lock. */
+    public String holder() {
+        return holder;
+    }
+
+    /**
+     * Tries to take the lock and, if it does, runs the sync in the background. Empty when another
+     * replica holds a live lease.
+     */
+    public Uni<Optional<Lease>> trigger(String trigger) {
+        return lock.acquire(holder, config.lease(), trigger)
+                .invoke(lease -> lease.ifPresent(acquired -> run(acquired, trigger)));
+    }
+
+    private void run(Lease lease, String trigger) {
+        if (lease.takenOverFrom() != null) {
+            metrics.counter("goalkeeper.sync.takeovers").increment();
+        }
+        LOG.infof("Sync run %d started (%s): %s holds the lock with token %d%s", lease.runId(), trigger, holder,
+                lease.token(), lease.takenOverFrom() == null ? ""
+                        : ", taken over from " + lease.takenOverFrom() + " whose lease had run out");
+        ActiveRun run = new ActiveRun(lease, Timer.start(metrics));
+        active.set(run);
+        run.renewals = Multi.createFrom().ticks().every(config.lease().dividedBy(3))
+                .onItem().transformToUniAndConcatenate(tick -> renew(run))
+                .subscribe().with(ignored -> {
+                });
+        run.work = pushAll(run, Counts.NONE).subscribe().with(
+                counts -> finish(run, RunOutcome.succeeded(counts.created, counts.updated, counts.deleted)),
+                failure -> finish(run, RunOutcome.failed(describe(failure), run.counts.get().created,
+                        run.counts.get().updated, run.counts.get().deleted)));
+    }
+
+    private Uni<Counts> pushAll(ActiveRun run, Counts counts) {
+        return feed.next(config.batchSize()).chain(batch -> {
+            if (batch.isEmpty() || run.ended.get()) {
+                return Uni.createFrom().item(counts);
+            }
+            return target.push(batch)
+                    .call(result -> feed.markPushed(run.lease.token(), result.pushed(), result.deleted()))
+                    .chain(result -> {
+                        Counts now = counts.plus(batch, result);
+                        run.counts.set(now);
+                        // A batch the target took none of would come back unchanged: leave it for the next run.
+                        return result.isEmpty() ? Uni.createFrom().item(now) : pushAll(run, now);
+                    });
+        });
+    }
+
+    private Uni<Void> renew(ActiveRun run) {
+        long sent = System.nanoTime();
+        return lock.renew(run.lease, config.lease())
+                .invoke(renewed -> {
+                    if (renewed.isPresent()) {
+                        run.renewedAt = sent;
+                    } else {
+                        metrics.counter("goalkeeper.sync.renewal.failures").increment();
+                        abort(run, "lost the lock: another replica holds it now");
+                    }
+                })
+                .onFailure().invoke(failure -> {
+                    metrics.counter("goalkeeper.sync.renewal.failures").increment();
+                    if (System.nanoTime() - run.renewedAt >= config.lease().toNanos()) {
+                        abort(run, "could not renew the lease before it ran out: " + describe(failure));
+                    } else {
+                        LOG.warnf("Sync run %d could not renew its lease, will retry: %s", run.lease.runId(),
+                                describe(failure));
+                    }
+                })
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Stops the run's work and gives back the lock if it still holds it. */
+    private void abort(ActiveRun run, String reason) {
+        if (run.work != null) {
+            run.work.cancel();
+        }
+        Counts counts = run.counts.get();
+        finish(run, RunOutcome.failed("aborted: " + reason, counts.created, counts.updated, counts.deleted));
+    }
+
+    private Uni<Boolean> finish(ActiveRun run, RunOutcome outcome) {
+        if (!run.ended.compareAndSet(false, true)) {
+            return Uni.createFrom().item(false);
+        }
+        run.renewals.cancel();
+        run.timer.stop(metrics.timer("goalkeeper.sync.run.duration"));
+        Uni<Boolean> released = lock.release(run.lease, outcome)
+                .invoke(done -> {
+                    metrics.counter("goalkeeper.sync.runs", "outcome", done ? outcome.outcome() : RunOutcome.ABANDONED)
+                            .increment();
+                    if (!done) {
+                        LOG.warnf("Sync run %d ended (%s) after losing the lock with token %d; its run is recorded as abandoned",
+                                run.lease.runId(), outcome.outcome(), run.lease.token());
+                    } else if (RunOutcome.SUCCEEDED.equals(outcome.outcome())) {
+                        LOG.infof("Sync run %d succeeded: created %d, updated %d, deleted %d; lock released (token %d)",
+                                run.lease.runId(), outcome.created(), outcome.updated(), outcome.deleted(), run.lease.token());
+                    } else {
+                        LOG.errorf("Sync run %d failed: %s; lock released (token %d)", run.lease.runId(), outcome.error(),
+                                run.lease.token());
+                    }
+                })
+                .onFailure().invoke(failure -> LOG.errorf(
+                        "Sync run %d could not release the lock (token %d): %s; its lease runs out by itself",
+                        run.lease.runId(), run.lease.token(), describe(failure)))
+                .eventually(() -> active.compareAndSet(run, null))
+                .memoize().indefinitely();
+        released.subscribe().with(ignored -> {
+        }, ignored -> {
+        });
+        return released;
+    }
+
+    /** On SIGTERM: stop the running sync and give its lock back before the process ends. */
+    void stop(@Observes ShutdownEvent shutdown) {
+        ActiveRun run = active.get();
+        if (run == null) {
+            return;
+        }
+        if (run.work != null) {
+            run.work.cancel();
+        }
+        Counts counts = run.counts.get();
+        try {
+            finish(run, RunOutcome.failed("aborted: the replica shut down", counts.created, counts.updated, counts.deleted))
+                    .await().atMost(SHUTDOWN_RELEASE_WAIT);
+        } catch (RuntimeException e) {
+            LOG.errorf("Sync run %d: the lock could not be released at shutdown: %s", run.lease.runId(), describe(e));
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        return message.length() > 500 ? message.substring(0, 500) + "…" : message;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "goalkeeper";
+        }
+    }
+
+    /** What a run has pushed so far. */
+    private record Counts(int created, int updated, int deleted) {
+        static final Counts NONE = new Counts(0, 0, 0);
+
+        Counts plus(Batch batch, PushResult result) {
+            long updates = batch.changes().stream()
+                    .filter(c -> c.remoteId() != null)
+                    .filter(c -> result.pushed().stream().anyMatch(p -> p.goalId().equals(c.goal().id())))
+                    .count();
+            return new Counts(created + result.pushed().size() - (int) updates, updated + (int) updates,
+                    deleted + result.deleted().size());
+        }
+    }
+
+    /** The run this replica is doing. */
+    private static final class ActiveRun {
+        final Lease lease;
+        final Timer.Sample timer;
+        final AtomicBoolean ended = new AtomicBoolean();
+        final AtomicReference<Counts> counts = new AtomicReference<>(Counts.NONE);
+        volatile long renewedAt = System.nanoTime();
+        volatile Cancellable renewals;
+        volatile Cancellable work;
+
+        ActiveRun(Lease lease, Timer.Sample timer) {
+            this.lease = lease;
+            this.timer = timer;
+        }
+    }
+}

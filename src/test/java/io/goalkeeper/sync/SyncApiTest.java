@@ -1,0 +1,187 @@
+package io.goalkeeper.sync;
+
+import static io.goalkeeper.support.Api.as;
+import static io.goalkeeper.support.Api.jsonAs;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.goalkeeper.support.Db;
+import io.goalkeeper.support.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+
+@QuarkusTest
+class SyncApiTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    LeaseLock lock;
+
+    @Inject
+    DryRunTarget dryRun;
+
+    @Inject
+    Pool pool;
+
+    private String user;
+
+    @BeforeEach
+    void idleLock() {
+        Db.execute(pool, "update sync_metadata set status = 'idle', holder = null, lease_until = null where id = 'singleton'");
+        user = Tokens.newUser();
+    }
+
+    @Test
+    void aManualTriggerRunsTheSyncInTheBackgroundAndRecordsIt() {
+        jsonAs(user).body("[{\"title\": \"push me\"}, {\"title\": \"and me\"}]").put("/api/v1/goals").then().statusCode(200);
+        long countBefore = as(user).get("/api/v1/sync/status").then().statusCode(200).extract().<Integer>path("syncCount");
+
+        Response accepted = as(user).post("/api/v1/sync");
+        accepted.then().statusCode(202).body("trigger", equalTo("manual")).body("outcome", equalTo("running"))
+                .body("holder", notNullValue());
+        int runId = accepted.path("id");
+        assertThat(accepted.header("Location")).endsWith("/api/v1/sync/runs/" + runId);
+
+        JsonPath run = awaitRun(runId);
+        assertThat(run.getString("outcome")).isEqualTo("succeeded");
+        assertThat(run.getInt("created")).isGreaterThanOrEqualTo(2);
+        assertThat(run.getString("finishedAt")).isNotNull();
+        assertThat(dryRun.recentBatches()).flatExtracting(ChangeFeed.Batch::changes)
+                .filteredOn(change -> change.userId().equals(user))
+                .extracting(change -> change.goal().title())
+                .containsExactlyInAnyOrder("push me", "and me");
+
+        as(user).get("/api/v1/sync/status").then().statusCode(200)
+                .body("health", equalTo("READY"))
+                .body("lock.status", equalTo("idle"))
+                .body("lastRun.id", equalTo(runId))
+                .body("lastSuccessAt", notNullValue())
+                .body("syncCount", equalTo((int) countBefore + 1));
+    }
+
+    @Test
+    void anUnchangedSetIsNotPushedAgain() {
+        jsonAs(user).body("[{\"title\": \"once\"}]").put("/api/v1/goals").then().statusCode(200);
+        awaitRun(as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        jsonAs(user).body(as(user).get("/api/v1/goals").asString()).put("/api/v1/goals").then().statusCode(200);
+        int batchesBefore = dryRun.recentBatches().size();
+        awaitRun(as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        assertThat(dryRun.recentBatches().subList(Math.min(batchesBefore, dryRun.recentBatches().size()),
+                dryRun.recentBatches().size()))
+                .flatExtracting(ChangeFeed.Batch::changes)
+                .noneMatch(change -> change.userId().equals(user));
+    }
+
+    @Test
+    void aTriggerWhileALiveLeaseIsHeldIs409WithTheLock() {
+        Lease other = lock.acquire("other-replica", Duration.ofMinutes(1), "scheduled").await().atMost(WAIT).orElseThrow();
+        as(user).post("/api/v1/sync").then().statusCode(409).contentType("application/problem+json")
+                .body("type", endsWith("sync-running"))
+                .body("lock.status", equalTo("running"))
+                .body("lock.holder", equalTo("other-replica"))
+                .body("lock.token", equalTo((int) other.token()))
+                .body("lock.stale", equalTo(false))
+                .body("lock.leaseUntil", notNullValue())
+                .body("lock.heartbeatAt", notNullValue())
+                .body("lock.startedAt", notNullValue());
+        as(user).get("/api/v1/sync/status").then().body("health", equalTo("RUNNING"));
+        lock.release(other, RunOutcome.succeeded(0, 0, 0)).await().atMost(WAIT);
+    }
+
+    @Test
+    void aTriggerTakesOverAStaleLeaseAndTheDeadRunIsAbandoned() throws InterruptedException {
+        Lease dead = lock.acquire("dead-replica", Duration.ofMillis(1), "scheduled").await().atMost(WAIT).orElseThrow();
+        Thread.sleep(20);
+        as(user).get("/api/v1/sync/status").then().body("health", equalTo("STALE")).body("lock.stale", equalTo(true));
+
+        int runId = as(user).post("/api/v1/sync").then().statusCode(202)
+                .body("takenOverFrom", equalTo("dead-replica")).extract().path("id");
+        as(user).get("/api/v1/sync/runs/" + dead.runId()).then().statusCode(200)
+                .body("outcome", equalTo("abandoned")).body("finishedAt", notNullValue());
+        assertThat(awaitRun(runId).getString("outcome")).isEqualTo("succeeded");
+    }
+
+    @Test
+    void forceReleaseNeedsTheRoleAndTheCurrentToken() {
+        Lease stuck = lock.acquire("stuck-replica", Duration.ofMinutes(1), "scheduled").await().atMost(WAIT).orElseThrow();
+        jsonAs(user).body(Map.of("token", stuck.token())).post("/api/v1/sync/lock/release").then().statusCode(403)
+                .contentType("application/problem+json");
+        String admin = Tokens.syncAdmin(Tokens.newUser());
+        given().header("Authorization", "Bearer " + admin).contentType("application/json")
+                .body(Map.of("token", stuck.token() - 1)).post("/api/v1/sync/lock/release").then().statusCode(409)
+                .body("lock.holder", equalTo("stuck-replica"));
+        given().header("Authorization", "Bearer " + admin).contentType("application/json")
+                .body("{}").post("/api/v1/sync/lock/release").then().statusCode(400);
+        given().header("Authorization", "Bearer " + admin).contentType("application/json")
+                .body(Map.of("token", stuck.token())).post("/api/v1/sync/lock/release").then().statusCode(200)
+                .body("status", equalTo("idle"));
+        as(user).get("/api/v1/sync/runs/" + stuck.runId()).then().body("outcome", equalTo("abandoned"));
+        as(user).get("/api/v1/sync/status").then().body("health", equalTo("LAST_FAILED"));
+    }
+
+    @Test
+    void runsAreListedNewestFirstWithinTheLimit() {
+        awaitRun(as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        int newest = awaitRun(as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id")).getInt("id");
+        List<Integer> ids = as(user).get("/api/v1/sync/runs").then().statusCode(200).extract().path("id");
+        assertThat(ids).hasSizeBetween(2, 20).isSortedAccordingTo((a, b) -> Integer.compare(b, a)).first().isEqualTo(newest);
+        as(user).get("/api/v1/sync/runs?limit=1").then().statusCode(200).body("", hasSize(1));
+        for (String bad : List.of("0", "201", "many", "-1")) {
+            as(user).get("/api/v1/sync/runs?limit=" + bad).then().statusCode(400).contentType("application/problem+json");
+        }
+        as(user).get("/api/v1/sync/runs/999999999").then().statusCode(404).contentType("application/problem+json");
+        given().get("/api/v1/sync/status").then().statusCode(401);
+    }
+
+    @Test
+    void theWellnessCheckIsDownWhileTheLockIsStaleAndProbesStayUp() throws InterruptedException {
+        given().get("/q/health/well").then().statusCode(200)
+                .body("checks.find { it.name == 'sync-lock' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'sync-lock' }.data.status", equalTo("idle"));
+
+        Lease dead = lock.acquire("dead-replica", Duration.ofMillis(1), "scheduled").await().atMost(WAIT).orElseThrow();
+        Thread.sleep(1100);
+        given().get("/q/health/well").then().statusCode(503)
+                .body("checks.find { it.name == 'sync-lock' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'sync-lock' }.data.stale", equalTo(true))
+                .body("checks.find { it.name == 'sync-lock' }.data.health", equalTo("STALE"))
+                .body("checks.find { it.name == 'sync-lock' }.data.holder", equalTo("dead-replica"))
+                .body("checks.find { it.name == 'sync-lock' }.data.token", equalTo((int) dead.token()))
+                .body("checks.find { it.name == 'sync-lock' }.data.ageSeconds", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    private JsonPath awaitRun(int runId) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath run = as(user).get("/api/v1/sync/runs/" + runId).then().statusCode(200).extract().jsonPath();
+            if (!"running".equals(run.getString("outcome"))) {
+                return run;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("run " + runId + " did not end within " + WAIT);
+    }
+}
