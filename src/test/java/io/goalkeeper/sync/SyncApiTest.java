@@ -73,6 +73,9 @@ class SyncApiTest {
                 .body("lastRun.id", equalTo(runId))
                 .body("lastSuccessAt", notNullValue())
                 .body("syncCount", equalTo((int) countBefore + 1));
+        assertThat(given().get("/q/metrics").asString())
+                .contains("goalkeeper_sync_runs_total{outcome=\"succeeded\"}")
+                .contains("goalkeeper_sync_run_duration_seconds_count");
     }
 
     @Test
@@ -112,6 +115,7 @@ class SyncApiTest {
 
         int runId = as(user).post("/api/v1/sync").then().statusCode(202)
                 .body("takenOverFrom", equalTo("dead-replica")).extract().path("id");
+        assertThat(given().get("/q/metrics").asString()).contains("goalkeeper_sync_takeovers_total");
         as(user).get("/api/v1/sync/runs/" + dead.runId()).then().statusCode(200)
                 .body("outcome", equalTo("abandoned")).body("finishedAt", notNullValue());
         assertThat(awaitRun(runId).getString("outcome")).isEqualTo("succeeded");
