@@ -37,6 +37,11 @@ public final class Db {
         pool.query(sql).execute().await().atMost(TIMEOUT);
     }
 
+    /** Puts the sync lock back to idle, as tests that take it start from. */
+    public static void idleSyncLock(Pool pool) {
+        execute(pool, "update sync_metadata set status = 'idle', holder = null, lease_until = null where id = 'singleton'");
+    }
+
     public static long count(Pool pool, String sql) {
         return pool.query(sql).execute().await().atMost(TIMEOUT).iterator().next().getLong(0);
     }

@@ -44,7 +44,7 @@ class ChangeFeedTest {
 
     @BeforeEach
     void idleLockAndNewUser() {
-        Db.execute(pool, "update sync_metadata set status = 'idle', holder = null, lease_until = null where id = 'singleton'");
+        Db.idleSyncLock(pool);
         user = Tokens.newUser();
     }
 

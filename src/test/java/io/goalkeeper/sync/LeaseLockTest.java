@@ -88,7 +88,7 @@ class LeaseLockTest {
 
     @BeforeEach
     void idleLock() {
-        Db.execute(pool, "update sync_metadata set status = 'idle', holder = null, lease_until = null where id = 'singleton'");
+        Db.idleSyncLock(pool);
     }
 
     @ParameterizedTest(name = "{0}")

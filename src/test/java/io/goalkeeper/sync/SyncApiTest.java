@@ -43,7 +43,7 @@ class SyncApiTest {
 
     @BeforeEach
     void idleLock() {
-        Db.execute(pool, "update sync_metadata set status = 'idle', holder = null, lease_until = null where id = 'singleton'");
+        Db.idleSyncLock(pool);
         user = Tokens.newUser();
     }
 
