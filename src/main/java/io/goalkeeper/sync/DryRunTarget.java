@@ -1,10 +1,12 @@
 package io.goalkeeper.sync;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -27,6 +29,9 @@ public class DryRunTarget implements SyncTarget {
 
     private final Deque<Batch> recent = new ArrayDeque<>();
 
+    @Inject
+    SyncConfig config;
+
     @Override
     public String name() {
         return NAME;
@@ -44,10 +49,13 @@ public class DryRunTarget implements SyncTarget {
                 recent.removeFirst();
             }
         }
-        return Uni.createFrom().item(new PushResult(
+        PushResult result = new PushResult(
                 batch.changes().stream().map(c -> new Pushed(c.goal().id(), c.userId(), c.goal().version(),
                         c.remoteId() != null ? c.remoteId() : "dry-run:" + c.goal().id())).toList(),
-                batch.deletions().stream().map(Deletion::goalId).toList()));
+                batch.deletions().stream().map(Deletion::goalId).toList());
+        Duration pause = config.dryRunPause();
+        return pause.isZero() ? Uni.createFrom().item(result)
+                : Uni.createFrom().item(result).onItem().delayIt().by(pause);
     }
 
     /** The latest batches this target was given, oldest first. */

@@ -24,4 +24,8 @@ public interface SyncConfig {
     /** How many changes, and how many deletions, one batch carries. */
     @WithDefault("25")
     int batchSize();
+
+    /** How long the dry-run target takes per batch, to watch runs as they would pace a real target. */
+    @WithDefault("0s")
+    Duration dryRunPause();
 }

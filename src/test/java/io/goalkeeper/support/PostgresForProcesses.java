@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * A PostgreSQL for tests that start the packaged service as separate processes: the external
- * database given in QUARKUS_DATASOURCE_REACTIVE_URL when there is one, else an embedded server with
- * a fresh database owned by an ordinary role, as the service expects in production.
+ * A PostgreSQL for tests that start the packaged service as separate processes: an embedded server
+ * with a fresh database owned by an ordinary role, as the service expects in production.
  */
 public final class PostgresForProcesses implements AutoCloseable {
 
@@ -33,12 +33,17 @@ public final class PostgresForProcesses implements AutoCloseable {
         return new PostgresForProcesses(postgres, database);
     }
 
-    public String reactiveUrl() {
-        return "postgresql://127.0.0.1:" + embedded.getPort() + "/" + database;
+    /** The service's datasource settings for this database. */
+    public Map<String, String> environment() {
+        return Map.of(
+                "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + embedded.getPort() + "/" + database,
+                "QUARKUS_DATASOURCE_USERNAME", ROLE,
+                "QUARKUS_DATASOURCE_PASSWORD", ROLE);
     }
 
-    public String username() {
-        return ROLE;
+    /** A superuser connection to this database, for what the service itself may not do. */
+    public Connection superuser() throws SQLException {
+        return embedded.getDatabase("postgres", database).getConnection();
     }
 
     @Override

@@ -5,15 +5,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.goalkeeper.sync.ChangeFeed.Batch;
+import io.goalkeeper.sync.ChangeFeed.Deletion;
+import io.goalkeeper.sync.ChangeFeed.Pushed;
 import io.smallrye.mutiny.Uni;
 
-/** A target that fails while told to, as SmartSuite does when it answers 5xx, and otherwise acts as a dry run. */
+/** A target that fails while told to, as SmartSuite does when it answers 5xx, and otherwise takes every batch. */
 @ApplicationScoped
 public class FailingTarget implements SyncTarget {
 
     static final String NAME = "failing";
     private final AtomicBoolean failing = new AtomicBoolean();
-    private final DryRunTarget delegate = new DryRunTarget();
 
     /** Whether pushes fail from now on (a method: tests reach this bean through its client proxy). */
     void failing(boolean fail) {
@@ -30,6 +31,9 @@ public class FailingTarget implements SyncTarget {
         if (failing.get()) {
             return Uni.createFrom().failure(new IllegalStateException("the target answered 503 Service Unavailable"));
         }
-        return delegate.push(batch);
+        return Uni.createFrom().item(new PushResult(
+                batch.changes().stream().map(c -> new Pushed(c.goal().id(), c.userId(), c.goal().version(), "remote-" + c.goal().id()))
+                        .toList(),
+                batch.deletions().stream().map(Deletion::goalId).toList()));
     }
 }
