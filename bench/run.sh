@@ -15,7 +15,15 @@ ROLE=goalkeeper_bench
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres)
 WORK=$(mktemp -d)
 SERVICE_PID=
-trap 'stop_service; rm -rf "$WORK"' EXIT
+trap 'stop_children; stop_service; rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+
+stop_children() {
+    local child
+    for child in $(jobs -p); do
+        [ "$child" = "$SERVICE_PID" ] || kill "$child" 2>/dev/null || true
+    done
+}
 
 stop_service() {
     if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
@@ -65,15 +73,15 @@ run_wrk() {
         $1 == "50.000%" || $1 == "50%" { p50 = $2 }
         $1 == "99.000%" || $1 == "99%" { p99 = $2 }
         /Non-2xx/ { errors = $5 }
-        /Socket errors/ { errors = errors "+" $0 }
-        END { printf "%s %s %s %s\n", rps, p50, p99, (errors == "" ? 0 : errors) }' "$WORK/wrk-$1.txt"
+        /Socket errors/ { gsub(/[ ,]+/, ""); sub(/Socketerrors:/, ""); socket = "+socket:" $0 }
+        END { printf "%s %s %s %s%s\n", rps, p50, p99, (errors == "" ? 0 : errors), socket }' "$WORK/wrk-$1.txt"
 }
 
 # pgbench: the same transaction as the service, as the same role, one client per user as wrk has
 # one connection per user (pgbench cannot give each client of one process its own parameters, so
 # each user gets a single-client pgbench of its own); prints the summed tps.
 run_pgbench() {
-    local user
+    local user pids=()
     for user in $(seq 1 $CONNECTIONS); do
         local variables=()
         while IFS= read -r line; do
@@ -81,8 +89,17 @@ run_pgbench() {
         done < <("${PSQL[@]}" -At -v user="$user" -f bench/pgbench-variables.sql $DATABASE)
         pgbench -n -h 127.0.0.1 -U $ROLE -M prepared -c 1 -j 1 -T "$2" "${variables[@]}" \
             -f "bench/pgbench-$1.sql" $DATABASE > "$WORK/pgbench-$1-$user.txt" 2>&1 &
+        pids+=($!)
     done
-    wait $(jobs -p | grep -v "^$SERVICE_PID$")
+    local pid failed=0
+    for pid in "${pids[@]}"; do
+        wait "$pid" || failed=1
+    done
+    if [ $failed = 1 ] || grep -q "aborted" "$WORK"/pgbench-$1-*.txt; then
+        echo "pgbench failed:" >&2
+        cat "$WORK"/pgbench-$1-*.txt >&2
+        exit 1
+    fi
     awk '/^tps/ { total += $3 } END { printf "%.0f\n", total }' "$WORK"/pgbench-$1-*.txt
 }
 
