@@ -88,7 +88,7 @@ public class LeaseLock {
     Pool pool;
 
     public Uni<Optional<Lease>> acquire(String holder, Duration lease, String trigger) {
-        return pool.preparedQuery(ACQUIRE).execute(Tuple.of(holder, lease.toMillis(), trigger))
+        return execute(ACQUIRE, Tuple.of(holder, lease.toMillis(), trigger))
                 .map(rows -> first(rows).map(row -> new Lease(row.getLong("token"), row.getLong("run_id"),
                         row.getString("holder"), instant(row, "last_sync_started_at"), instant(row, "lease_until"),
                         row.getString("taken_over_from"))));
@@ -96,7 +96,7 @@ public class LeaseLock {
 
     /** The new end of the lease, or empty if this token no longer holds a live lease. */
     public Uni<Optional<Instant>> renew(Lease lease, Duration duration) {
-        return pool.preparedQuery(RENEW).execute(Tuple.of(lease.token(), duration.toMillis()))
+        return execute(RENEW, Tuple.of(lease.token(), duration.toMillis()))
                 .map(rows -> first(rows).map(row -> instant(row, "lease_until")));
     }
 
@@ -114,7 +114,7 @@ public class LeaseLock {
     }
 
     public Uni<LockState> state() {
-        return pool.query(STATE).execute().map(rows -> {
+        return execute(STATE, Tuple.tuple()).map(rows -> {
             Row row = rows.iterator().next();
             return new LockState(row.getString("status"), row.getString("holder"), row.getLong("token"),
                     instant(row, "last_sync_started_at"), instant(row, "heartbeat_at"), instant(row, "lease_until"),
@@ -125,7 +125,7 @@ public class LeaseLock {
     }
 
     private Uni<Boolean> releaseToken(long token, RunOutcome outcome) {
-        return pool.preparedQuery(RELEASE).execute(Tuple.tuple()
+        return execute(RELEASE, Tuple.tuple()
                 .addLong(token)
                 .addString(outcome.outcome())
                 .addString(outcome.error())
@@ -133,6 +133,15 @@ public class LeaseLock {
                 .addInteger(outcome.updated())
                 .addInteger(outcome.deleted()))
                 .map(rows -> rows.size() > 0);
+    }
+
+    /**
+     * Each statement on a connection of its own rather than through {@code Pool#preparedQuery}: that
+     * path leaves its acquisition timer running when the database cannot be reached, and the timer
+     * later fails with "Result is already complete" (eclipse-vertx/vertx-sql-client#1706).
+     */
+    private Uni<RowSet<Row>> execute(String sql, Tuple parameters) {
+        return pool.withConnection(connection -> connection.preparedQuery(sql).execute(parameters));
     }
 
     private static Optional<Row> first(RowSet<Row> rows) {

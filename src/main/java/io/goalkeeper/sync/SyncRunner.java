@@ -64,11 +64,16 @@ public class SyncRunner {
     private final AtomicReference<ActiveRun> active = new AtomicReference<>();
 
     void start(@Observes StartupEvent started) {
-        target = targets.stream().filter(t -> t.name().equals(config.target())).findFirst()
+        SyncTarget chosen = targets.stream().filter(t -> t.name().equals(config.target())).findFirst()
                 .orElseThrow(() -> new IllegalStateException("GOALKEEPER_SYNC_TARGET: no sync target named '"
                         + config.target() + "'; this version has: " + targets.stream().map(SyncTarget::name).toList()));
-        holder = instanceId.filter(id -> !id.isBlank()).orElseGet(SyncRunner::hostName) + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        configure(chosen, instanceId.filter(id -> !id.isBlank()).orElseGet(SyncRunner::hostName));
+    }
+
+    /** Chooses the target and names this replica; its name gets a random suffix. */
+    void configure(SyncTarget chosen, String instance) {
+        target = chosen;
+        holder = instance + "-" + UUID.randomUUID().toString().substring(0, 8);
         LOG.infof("Sync: this replica is %s; target %s, schedule %s, lease %s", holder, target.name(),
                 config.interval(), config.lease());
     }

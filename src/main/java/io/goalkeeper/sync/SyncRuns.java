@@ -28,13 +28,18 @@ public class SyncRuns {
 
     /** The newest runs first. */
     public Uni<List<SyncRun>> newest(int limit) {
-        return pool.preparedQuery("select " + COLUMNS + " from sync_runs order by id desc limit $1")
-                .execute(Tuple.of(limit)).map(SyncRuns::runs);
+        return execute("select " + COLUMNS + " from sync_runs order by id desc limit $1", Tuple.of(limit))
+                .map(SyncRuns::runs);
     }
 
     public Uni<Optional<SyncRun>> find(long id) {
-        return pool.preparedQuery("select " + COLUMNS + " from sync_runs where id = $1").execute(Tuple.of(id))
+        return execute("select " + COLUMNS + " from sync_runs where id = $1", Tuple.of(id))
                 .map(rows -> runs(rows).stream().findFirst());
+    }
+
+    /** On a connection of its own, for the reason {@link LeaseLock} gives. */
+    private Uni<RowSet<Row>> execute(String sql, Tuple parameters) {
+        return pool.withConnection(connection -> connection.preparedQuery(sql).execute(parameters));
     }
 
     private static List<SyncRun> runs(RowSet<Row> rows) {

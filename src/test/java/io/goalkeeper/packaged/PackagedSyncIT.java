@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,7 @@ import io.goalkeeper.support.Tokens;
  */
 class PackagedSyncIT {
 
+    private static final Logger LOG = Logger.getLogger(PackagedSyncIT.class);
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final Duration INTERVAL = Duration.ofSeconds(1);
     private static final Duration READY = Duration.ofSeconds(90);
@@ -71,6 +73,8 @@ class PackagedSyncIT {
                 JsonNode takenOver = await(b, lock -> lock.get("holder").asText().startsWith("replica-b-"),
                         LEASE.plus(INTERVAL).plus(Duration.ofSeconds(3)));
                 Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
+                LOG.infof("Replica B took over %d ms after replica A was killed (lease %s, interval %s)",
+                        takeover.toMillis(), LEASE, INTERVAL);
                 assertThat(takeover).isLessThanOrEqualTo(LEASE.plus(INTERVAL).plus(Duration.ofSeconds(3)));
 
                 JsonNode deadRun = JSON.readTree(b.get("/api/v1/sync/runs/" + runA.get("id").asLong(), token).body());

@@ -1,9 +1,13 @@
 package io.goalkeeper.support;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -15,28 +19,49 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 public final class PostgresForProcesses implements AutoCloseable {
 
     private static final String ROLE = "goalkeeper_it";
-    private final EmbeddedPostgres embedded;
+    private final Path dataDirectory;
+    private final int port;
     private final String database;
+    private EmbeddedPostgres embedded;
 
-    private PostgresForProcesses(EmbeddedPostgres embedded, String database) {
-        this.embedded = embedded;
+    private PostgresForProcesses(Path dataDirectory, int port, String database) throws IOException {
+        this.dataDirectory = dataDirectory;
+        this.port = port;
         this.database = database;
+        this.embedded = server();
     }
 
     public static PostgresForProcesses start(String database) throws IOException, SQLException {
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        PostgresForProcesses postgres = new PostgresForProcesses(Files.createTempDirectory("goalkeeper-pg-"), port, database);
+        try (Connection connection = postgres.embedded.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("create role " + ROLE + " login password '" + ROLE + "' nosuperuser nobypassrls");
             statement.execute("create database " + database + " owner " + ROLE);
         }
-        return new PostgresForProcesses(postgres, database);
+        return postgres;
+    }
+
+    /** Stops the server, as a database outage does; {@link #restart()} brings it back with its data. */
+    public void stop() throws IOException {
+        embedded.close();
+    }
+
+    public void restart() throws IOException {
+        embedded = server();
+    }
+
+    private EmbeddedPostgres server() throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port).start();
     }
 
     /** The service's datasource settings for this database. */
     public Map<String, String> environment() {
         return Map.of(
-                "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + embedded.getPort() + "/" + database,
+                "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + port + "/" + database,
                 "QUARKUS_DATASOURCE_USERNAME", ROLE,
                 "QUARKUS_DATASOURCE_PASSWORD", ROLE);
     }
@@ -49,5 +74,8 @@ public final class PostgresForProcesses implements AutoCloseable {
     @Override
     public void close() throws IOException {
         embedded.close();
+        try (var files = Files.walk(dataDirectory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 }

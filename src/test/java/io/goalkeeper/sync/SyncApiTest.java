@@ -39,6 +39,9 @@ class SyncApiTest {
     @Inject
     Pool pool;
 
+    @Inject
+    LockMetrics metrics;
+
     private String user;
 
     @BeforeEach
@@ -170,6 +173,11 @@ class SyncApiTest {
                 .body("checks.find { it.name == 'sync-lock' }.data.ageSeconds", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
+
+        metrics.refresh().await().atMost(WAIT);
+        assertThat(given().get("/q/metrics").asString())
+                .containsPattern("goalkeeper_sync_lock_age_seconds [1-9]")
+                .contains("goalkeeper_sync_lock_stale 1.0");
     }
 
     private JsonPath awaitRun(int runId) {

@@ -1,0 +1,51 @@
+package io.goalkeeper.sync;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The lock's age (seconds since the holder's last heartbeat; 0 while idle) and staleness as gauges.
+ * A gauge is read synchronously, so the values are refreshed from the database in the background.
+ */
+@ApplicationScoped
+public class LockMetrics {
+
+    private final AtomicLong ageSeconds = new AtomicLong();
+    private final AtomicLong stale = new AtomicLong();
+
+    @Inject
+    LeaseLock lock;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @PostConstruct
+    void register() {
+        Gauge.builder("goalkeeper.sync.lock.age", ageSeconds, AtomicLong::get).baseUnit("seconds")
+                .description("Seconds since the lock holder's last heartbeat; 0 while the lock is idle")
+                .register(metrics);
+        Gauge.builder("goalkeeper.sync.lock.stale", stale, AtomicLong::get)
+                .description("1 while the lock is held past its lease, else 0")
+                .register(metrics);
+    }
+
+    @Scheduled(identity = "sync-lock-metrics", every = "15s", delayed = "1s")
+    Uni<Void> refresh() {
+        return lock.state()
+                .invoke(state -> {
+                    boolean running = LockState.RUNNING.equals(state.status());
+                    ageSeconds.set(running && state.ageSeconds() != null ? state.ageSeconds() : 0);
+                    stale.set(state.stale() ? 1 : 0);
+                })
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,95 @@
+package io.goalkeeper.packaged;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.goalkeeper.support.PostgresForProcesses;
+import io.goalkeeper.support.ServiceProcess;
+import io.goalkeeper.support.Tokens;
+
+/** The database stops in the middle of a sync run and comes back: nothing crashes, nothing is lost. */
+class DatabaseOutageIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration LEASE = Duration.ofSeconds(3);
+
+    @Test
+    void theServiceSurvivesAnOutageMidRunAndTheLockRecovers() throws Exception {
+        String token = Tokens.forUser(Tokens.newUser());
+        try (PostgresForProcesses postgres = PostgresForProcesses.start("goalkeeper_outage")) {
+            Map<String, String> environment = new HashMap<>(postgres.environment());
+            environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("dev/jwt/public.pem").toAbsolutePath().toString());
+            environment.put("GOALKEEPER_INSTANCE_ID", "replica-d");
+            environment.put("GOALKEEPER_SYNC_INTERVAL", "1s");
+            environment.put("GOALKEEPER_SYNC_LEASE", LEASE.toSeconds() + "s");
+            environment.put("GOALKEEPER_SYNC_BATCH_SIZE", "5");
+            environment.put("GOALKEEPER_SYNC_DRY_RUN_PAUSE", "1s");
+            try (ServiceProcess service = ServiceProcess.start(environment).awaitReady(Duration.ofSeconds(90))) {
+                StringBuilder goals = new StringBuilder("[");
+                for (int i = 0; i < 40; i++) {
+                    goals.append(i == 0 ? "" : ",").append("{\"title\": \"goal ").append(i).append("\"}");
+                }
+                assertThat(service.put("/api/v1/goals", token, goals.append("]").toString()).statusCode()).isEqualTo(200);
+                awaitStatus(service, token, status -> status.get("lock").get("status").asText().equals("running"),
+                        Duration.ofSeconds(10));
+
+                postgres.stop();
+                Thread.sleep(LEASE.plusSeconds(2).toMillis());
+                assertThat(service.process().isAlive()).as("the service survives the outage").isTrue();
+                assertThat(service.get("/q/health/ready", null).statusCode()).isEqualTo(503);
+                assertThat(service.get("/q/health/live", null).statusCode()).isEqualTo(200);
+                HttpResponse<String> unavailable = service.get("/api/v1/goals", token);
+                assertThat(unavailable.statusCode()).isEqualTo(503);
+                assertThat(unavailable.headers().firstValue("Retry-After")).isPresent();
+
+                postgres.restart();
+                JsonNode recovered = awaitStatus(service, token, status -> status.get("lock").get("status").asText().equals("idle")
+                        && status.get("lastRun") != null && status.get("lastRun").get("outcome").asText().equals("succeeded"),
+                        Duration.ofSeconds(60));
+                assertThat(recovered.get("health").asText()).isEqualTo("READY");
+                awaitReady(service);
+                JsonNode goalsAfter = JSON.readTree(service.get("/api/v1/goals", token).body());
+                assertThat(goalsAfter).hasSize(40);
+                assertThat(service.output()).as("the next run took over the lease the failed run could not give back")
+                        .contains("could not release the lock").contains("whose lease had run out");
+            }
+        }
+    }
+
+    /** Readiness comes back once the pools have replaced their dead connections, as the next probes show. */
+    private static void awaitReady(ServiceProcess service) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (service.get("/q/health/ready", null).statusCode() != 200) {
+            assertThat(System.nanoTime()).as("ready again within 30 s").isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    private static JsonNode awaitStatus(ServiceProcess service, String token, Predicate<JsonNode> condition,
+            Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> answer = service.get("/api/v1/sync/status", token);
+            if (answer.statusCode() == 200) {
+                JsonNode status = JSON.readTree(answer.body());
+                if (condition.test(status)) {
+                    return status;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the sync did not reach the expected state within " + within + "; last log lines: "
+                + service.output().lines().skip(Math.max(0, service.output().lines().count() - 20)).toList());
+    }
+}
