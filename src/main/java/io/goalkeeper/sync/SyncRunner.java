@@ -101,7 +101,10 @@ public class SyncRunner {
                         : ", taken over from " + lease.takenOverFrom() + " whose lease had run out");
         ActiveRun run = new ActiveRun(lease, Timer.start(metrics));
         active.set(run);
+        // A renewal slower than the tick period (the database struggling) makes later ticks wait or
+        // drop: without this the ticks would fail on back-pressure and renewals would silently stop.
         run.renewals = Multi.createFrom().ticks().every(config.lease().dividedBy(3))
+                .onOverflow().drop()
                 .onItem().transformToUniAndConcatenate(tick -> renew(run))
                 .subscribe().with(ignored -> {
                 });

@@ -2,11 +2,16 @@ package io.goalkeeper.support;
 
 import static io.restassured.RestAssured.given;
 
+import java.time.Duration;
+
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
 /** RestAssured requests on behalf of a user. */
 public final class Api {
+
+    private static final Duration RUN_WAIT = Duration.ofSeconds(30);
 
     private Api() {
     }
@@ -17,5 +22,23 @@ public final class Api {
 
     public static RequestSpecification jsonAs(String user) {
         return as(user).contentType(ContentType.JSON);
+    }
+
+    /** The sync run once it has ended, read through the Sync API as {@code user}. */
+    public static JsonPath awaitRunEnd(String user, int runId) {
+        long deadline = System.nanoTime() + RUN_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath run = as(user).get("/api/v1/sync/runs/" + runId).then().statusCode(200).extract().jsonPath();
+            if (!"running".equals(run.getString("outcome"))) {
+                return run;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("run " + runId + " did not end within " + RUN_WAIT);
     }
 }

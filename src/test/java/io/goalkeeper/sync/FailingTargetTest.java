@@ -1,6 +1,7 @@
 package io.goalkeeper.sync;
 
 import static io.goalkeeper.support.Api.as;
+import static io.goalkeeper.support.Api.awaitRunEnd;
 import static io.goalkeeper.support.Api.jsonAs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -49,7 +50,7 @@ class FailingTargetTest {
         String goal = jsonAs(user).body(Map.of("title", "must arrive")).post("/api/v1/goals").path("id");
 
         target.failing(true);
-        JsonPath failed = awaitRun(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        JsonPath failed = awaitRunEnd(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
         assertThat(failed.getString("outcome")).isEqualTo("failed");
         assertThat(failed.getString("error")).contains("503 Service Unavailable");
         as(user).get("/api/v1/sync/status").then().statusCode(200)
@@ -60,28 +61,11 @@ class FailingTargetTest {
                 .anyMatch(change -> change.goal().id().toString().equals(goal));
 
         target.failing(false);
-        JsonPath next = awaitRun(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        JsonPath next = awaitRunEnd(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
         assertThat(next.getString("outcome")).isEqualTo("succeeded");
         assertThat(next.getInt("created")).isGreaterThanOrEqualTo(1);
         assertThat(feed.next(100_000).await().atMost(WAIT).changes())
                 .noneMatch(change -> change.goal().id().toString().equals(goal));
         as(user).get("/api/v1/sync/status").then().body("health", equalTo("READY"));
-    }
-
-    private static JsonPath awaitRun(String user, int runId) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonPath run = as(user).get("/api/v1/sync/runs/" + runId).then().statusCode(200).extract().jsonPath();
-            if (!"running".equals(run.getString("outcome"))) {
-                return run;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("run " + runId + " did not end within " + WAIT);
     }
 }

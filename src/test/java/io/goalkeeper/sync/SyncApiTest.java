@@ -1,6 +1,7 @@
 package io.goalkeeper.sync;
 
 import static io.goalkeeper.support.Api.as;
+import static io.goalkeeper.support.Api.awaitRunEnd;
 import static io.goalkeeper.support.Api.jsonAs;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,7 +62,7 @@ class SyncApiTest {
         int runId = accepted.path("id");
         assertThat(accepted.header("Location")).endsWith("/api/v1/sync/runs/" + runId);
 
-        JsonPath run = awaitRun(runId);
+        JsonPath run = awaitRunEnd(user, runId);
         assertThat(run.getString("outcome")).isEqualTo("succeeded");
         assertThat(run.getInt("created")).isGreaterThanOrEqualTo(2);
         assertThat(run.getString("finishedAt")).isNotNull();
@@ -84,10 +85,10 @@ class SyncApiTest {
     @Test
     void anUnchangedSetIsNotPushedAgain() {
         jsonAs(user).body("[{\"title\": \"once\"}]").put("/api/v1/goals").then().statusCode(200);
-        awaitRun(as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        awaitRunEnd(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
         jsonAs(user).body(as(user).get("/api/v1/goals").asString()).put("/api/v1/goals").then().statusCode(200);
         int batchesBefore = dryRun.recentBatches().size();
-        awaitRun(as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        awaitRunEnd(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
         assertThat(dryRun.recentBatches().subList(Math.min(batchesBefore, dryRun.recentBatches().size()),
                 dryRun.recentBatches().size()))
                 .flatExtracting(ChangeFeed.Batch::changes)
@@ -121,7 +122,7 @@ class SyncApiTest {
         assertThat(given().get("/q/metrics").asString()).contains("goalkeeper_sync_takeovers_total");
         as(user).get("/api/v1/sync/runs/" + dead.runId()).then().statusCode(200)
                 .body("outcome", equalTo("abandoned")).body("finishedAt", notNullValue());
-        assertThat(awaitRun(runId).getString("outcome")).isEqualTo("succeeded");
+        assertThat(awaitRunEnd(user, runId).getString("outcome")).isEqualTo("succeeded");
     }
 
     @Test
@@ -144,8 +145,8 @@ class SyncApiTest {
 
     @Test
     void runsAreListedNewestFirstWithinTheLimit() {
-        awaitRun(as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
-        int newest = awaitRun(as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id")).getInt("id");
+        awaitRunEnd(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        int newest = awaitRunEnd(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id")).getInt("id");
         List<Integer> ids = as(user).get("/api/v1/sync/runs").then().statusCode(200).extract().path("id");
         assertThat(ids).hasSizeBetween(2, 20).isSortedAccordingTo((a, b) -> Integer.compare(b, a)).first().isEqualTo(newest);
         as(user).get("/api/v1/sync/runs?limit=1").then().statusCode(200).body("", hasSize(1));
@@ -178,22 +179,5 @@ class SyncApiTest {
         assertThat(given().get("/q/metrics").asString())
                 .containsPattern("goalkeeper_sync_lock_age_seconds [1-9]")
                 .contains("goalkeeper_sync_lock_stale 1.0");
-    }
-
-    private JsonPath awaitRun(int runId) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonPath run = as(user).get("/api/v1/sync/runs/" + runId).then().statusCode(200).extract().jsonPath();
-            if (!"running".equals(run.getString("outcome"))) {
-                return run;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("run " + runId + " did not end within " + WAIT);
     }
 }
