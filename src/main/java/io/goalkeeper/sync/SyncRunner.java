@@ -154,13 +154,13 @@ public class SyncRunner {
                 .replaceWithVoid();
     }
 
-    /** Stops the run's work and gives back the lock if it still holds it. */
-    private void abort(ActiveRun run, String reason) {
+    /** Stops the run's work and gives back the lock if it still holds it; true once given back. */
+    private Uni<Boolean> abort(ActiveRun run, String reason) {
         if (run.work != null) {
             run.work.cancel();
         }
         Counts counts = run.counts.get();
-        finish(run, RunOutcome.failed("aborted: " + reason, counts.created, counts.updated, counts.deleted));
+        return finish(run, RunOutcome.failed("aborted: " + reason, counts.created, counts.updated, counts.deleted));
     }
 
     private Uni<Boolean> finish(ActiveRun run, RunOutcome outcome) {
@@ -201,13 +201,8 @@ public class SyncRunner {
         if (run == null) {
             return;
         }
-        if (run.work != null) {
-            run.work.cancel();
-        }
-        Counts counts = run.counts.get();
         try {
-            finish(run, RunOutcome.failed("aborted: the replica shut down", counts.created, counts.updated, counts.deleted))
-                    .await().atMost(SHUTDOWN_RELEASE_WAIT);
+            abort(run, "the replica shut down").await().atMost(SHUTDOWN_RELEASE_WAIT);
         } catch (RuntimeException e) {
             LOG.errorf("Sync run %d: the lock could not be released at shutdown: %s", run.lease.runId(), describe(e));
         }
