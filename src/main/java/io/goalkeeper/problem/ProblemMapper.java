@@ -168,7 +168,7 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper({ ConnectException.class, ClosedConnectionException.class, TimeoutException.class })
-    public RestResponse<String> unavailable(Exception e) {
+    public RestResponse<String> unavailable(Throwable e) {
         LOG.warnf("Database unavailable: %s", e.toString());
         return answer(503, "database-unavailable", "Service unavailable", "The database cannot be reached; retry later",
                 Map.of(), HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
@@ -183,7 +183,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public RestResponse<String> unexpected(Throwable e) {
         if (isUnavailability(e)) {
-            return unavailable((Exception) e);
+            return unavailable(e);
         }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure, incident %s", incident);

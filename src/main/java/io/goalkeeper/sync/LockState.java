@@ -9,6 +9,5 @@ import java.time.Instant;
 public record LockState(String status, String holder, long token, Instant startedAt, Instant heartbeatAt,
         Instant leaseUntil, boolean stale, Long ageSeconds, Instant lastSuccessAt, String lastError, long syncCount) {
 
-    static final String IDLE = "idle";
     static final String RUNNING = "running";
 }
