@@ -3,6 +3,7 @@ package io.goalkeeper.sync;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,6 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.goalkeeper.sync.ChangeFeed.Batch;
+import io.goalkeeper.sync.ChangeFeed.Change;
 import io.goalkeeper.sync.SyncTarget.PushResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -67,6 +69,7 @@ public class SyncRunner {
         SyncTarget chosen = targets.stream().filter(t -> t.name().equals(config.target())).findFirst()
                 .orElseThrow(() -> new IllegalStateException("GOALKEEPER_SYNC_TARGET: no sync target named '"
                         + config.target() + "'; this version has: " + targets.stream().map(SyncTarget::name).toList()));
+        chosen.checkConfiguration();
         configure(chosen, instanceId.filter(id -> !id.isBlank()).orElseGet(SyncRunner::hostName));
     }
 
@@ -108,7 +111,7 @@ public class SyncRunner {
                 .onItem().transformToUniAndConcatenate(tick -> renew(run))
                 .subscribe().with(ignored -> {
                 });
-        run.work = pushAll(run, Counts.NONE).subscribe().with(
+        run.work = target.beginRun(lease.token()).chain(() -> pushAll(run, Counts.NONE)).subscribe().with(
                 counts -> finish(run, RunOutcome.succeeded(counts.created, counts.updated, counts.deleted)),
                 failure -> finish(run, RunOutcome.failed(describe(failure), run.counts.get().created,
                         run.counts.get().updated, run.counts.get().deleted)));
@@ -119,8 +122,12 @@ public class SyncRunner {
             if (batch.isEmpty() || run.ended.get()) {
                 return Uni.createFrom().item(counts);
             }
-            return target.push(batch)
-                    .call(result -> feed.markPushed(run.lease.token(), result.pushed(), result.deleted()))
+            List<Change> creates = batch.changes().stream().filter(c -> c.remoteId() == null).toList();
+            Uni<Void> noted = creates.isEmpty() ? Uni.createFrom().voidItem()
+                    : feed.markCreateSent(run.lease.token(), creates);
+            return noted.chain(() -> target.push(batch))
+                    .call(result -> feed.markPushed(run.lease.token(), result.pushed(), result.deleted(),
+                            result.repointed()))
                     .chain(result -> {
                         Counts now = counts.plus(batch, result);
                         run.counts.set(now);

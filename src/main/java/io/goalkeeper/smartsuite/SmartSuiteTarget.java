@@ -1,0 +1,266 @@
+package io.goalkeeper.smartsuite;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.goalkeeper.sync.ChangeFeed;
+import io.goalkeeper.sync.ChangeFeed.Batch;
+import io.goalkeeper.sync.ChangeFeed.Change;
+import io.goalkeeper.sync.ChangeFeed.Deletion;
+import io.goalkeeper.sync.ChangeFeed.Pushed;
+import io.goalkeeper.sync.ChangeFeed.Repoint;
+import io.goalkeeper.sync.SyncTarget;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Pushes goals to one SmartSuite table, one record per goal, 25 records a call. Creates are noted
+ * before they are sent: a goal whose create was sent but never recorded is looked up by its goal id
+ * before it is created again, so a run that died in between leaves no duplicate.
+ */
+@ApplicationScoped
+public class SmartSuiteTarget implements SyncTarget {
+
+    public static final String NAME = "smartsuite";
+    private static final Logger LOG = Logger.getLogger(SmartSuiteTarget.class);
+
+    @Inject
+    SmartSuiteConfig config;
+
+    @Inject
+    SmartSuiteClient client;
+
+    @Inject
+    ChangeFeed feed;
+
+    @Inject
+    TableReconciler reconciler;
+
+    private volatile TableFields fields;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void checkConfiguration() {
+        List<String> missing = new ArrayList<>();
+        if (config.apiToken().filter(v -> !v.isBlank()).isEmpty()) {
+            missing.add("GOALKEEPER_SMARTSUITE_API_TOKEN");
+        }
+        if (config.accountId().filter(v -> !v.isBlank()).isEmpty()) {
+            missing.add("GOALKEEPER_SMARTSUITE_ACCOUNT_ID");
+        }
+        if (config.tableId().filter(v -> !v.isBlank()).isEmpty()) {
+            missing.add("GOALKEEPER_SMARTSUITE_TABLE_ID");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException(String.join(", ", missing)
+                    + (missing.size() == 1 ? " is" : " are") + " required when GOALKEEPER_SYNC_TARGET is smartsuite");
+        }
+        if (!(config.rateLimit() > 0)) {
+            throw new IllegalStateException("GOALKEEPER_SMARTSUITE_RATE_LIMIT must be more than 0 calls a second");
+        }
+        if (config.maxAttempts() < 1) {
+            throw new IllegalStateException("GOALKEEPER_SMARTSUITE_MAX_ATTEMPTS must be at least 1");
+        }
+    }
+
+    @Override
+    public Uni<Void> beginRun(long token) {
+        return fields().chain(resolved -> feed.reconciliationDue(config.reconcileEvery())
+                .chain(due -> due ? reconciler.reconcile(token, resolved) : Uni.createFrom().voidItem()));
+    }
+
+    @Override
+    public Uni<PushResult> push(Batch batch) {
+        return fields().chain(resolved -> delete(batch.deletions())
+                .chain(deleted -> change(resolved, batch.changes())
+                        .map(changed -> new PushResult(changed.pushed(), deleted, changed.repointed()))));
+    }
+
+    /** The table's field slugs: from configuration, or read once from the table's schema. */
+    private Uni<TableFields> fields() {
+        TableFields known = fields;
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
+        return TableFields.configured(config.fields()).map(Uni.createFrom()::item)
+                .orElseGet(() -> client.schema()
+                        .map(schema -> TableFields.resolve(schema, config.fields(), config.tableId().orElseThrow())))
+                .invoke(resolved -> {
+                    fields = resolved;
+                    LOG.infof("SmartSuite table %s: fields %s", config.tableId().orElseThrow(), resolved);
+                });
+    }
+
+    private Uni<List<UUID>> delete(List<Deletion> deletions) {
+        List<UUID> neverPushed = deletions.stream().filter(d -> d.remoteId() == null).map(Deletion::goalId).toList();
+        List<Deletion> remote = deletions.stream().filter(d -> d.remoteId() != null).toList();
+        if (remote.isEmpty()) {
+            return Uni.createFrom().item(neverPushed);
+        }
+        return client.bulkDelete(remote.stream().map(Deletion::remoteId).toList())
+                .chain(answer -> {
+                    Set<String> gone = new HashSet<>(answer);
+                    List<Deletion> unconfirmed = remote.stream().filter(d -> !gone.contains(d.remoteId())).toList();
+                    // A record SmartSuite left out of the answer may have been deleted already (by hand, or by a
+                    // run that died before recording it): it counts as deleted once a read answers 404.
+                    return Multi.createFrom().iterable(unconfirmed)
+                            .onItem().transformToUniAndConcatenate(d -> client.exists(d.remoteId())
+                                    .invoke(exists -> {
+                                        if (exists) {
+                                            LOG.warnf("SmartSuite did not delete record %s of goal %s; it stays pending",
+                                                    d.remoteId(), d.goalId());
+                                        }
+                                    })
+                                    .map(exists -> exists ? null : d.remoteId()))
+                            .collect().asList()
+                            .map(confirmed -> {
+                                gone.addAll(confirmed);
+                                List<UUID> deleted = new ArrayList<>(neverPushed);
+                                remote.stream().filter(d -> gone.contains(d.remoteId())).map(Deletion::goalId)
+                                        .forEach(deleted::add);
+                                return deleted;
+                            });
+                });
+    }
+
+    private Uni<PushResult> change(TableFields resolved, List<Change> changes) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().item(new PushResult(List.of(), List.of()));
+        }
+        return changes.get(0).remoteId() != null ? update(resolved, changes) : create(resolved, changes);
+    }
+
+    private Uni<PushResult> update(TableFields resolved, List<Change> changes) {
+        List<ObjectNode> records = changes.stream()
+                .map(c -> resolved.render(c.goal(), c.userId()).put("id", c.remoteId()))
+                .toList();
+        return client.bulkUpdate(records).map(answer -> {
+            Set<String> updated = new HashSet<>();
+            answer.forEach(record -> updated.add(record.path("id").asText()));
+            List<Pushed> pushed = new ArrayList<>();
+            List<Repoint> gone = new ArrayList<>();
+            for (Change c : changes) {
+                if (updated.contains(c.remoteId())) {
+                    pushed.add(new Pushed(c.goal().id(), c.userId(), c.goal().version(), c.remoteId()));
+                } else {
+                    // SmartSuite drops ids it does not know: the record was deleted, so the goal gets a new one.
+                    LOG.warnf("SmartSuite has no record %s for goal %s any more; it will be created again",
+                            c.remoteId(), c.goal().id());
+                    gone.add(new Repoint(c.goal().id(), c.userId(), null));
+                }
+            }
+            return new PushResult(pushed, List.of(), gone);
+        });
+    }
+
+    private Uni<PushResult> create(TableFields resolved, List<Change> changes) {
+        List<Change> suspects = changes.stream().filter(Change::createSent).toList();
+        return adopt(resolved, suspects).chain(adopted -> {
+            Set<UUID> found = found(adopted);
+            List<Change> fresh = changes.stream().filter(c -> !found.contains(c.goal().id())).toList();
+            if (fresh.isEmpty()) {
+                return Uni.createFrom().item(adopted);
+            }
+            return client.bulkCreate(fresh.stream().map(c -> resolved.render(c.goal(), c.userId())).toList())
+                    .map(answer -> merge(adopted, created(resolved, fresh, answer)))
+                    .onFailure(e -> e instanceof SmartSuiteException s && s.maybeApplied())
+                    .recoverWithUni(failure -> {
+                        LOG.warnf("SmartSuite bulk create of %d records failed and may have been applied; looking them up: %s",
+                                fresh.size(), failure.getMessage());
+                        return adopt(resolved, fresh).chain(recovered -> recovered.isEmpty()
+                                ? Uni.createFrom().failure(failure)
+                                : Uni.createFrom().item(merge(adopted, recovered)));
+                    });
+        });
+    }
+
+    /** Goals of the answer by the goal id each record names; goals missing from it stay pending. */
+    private static PushResult created(TableFields resolved, List<Change> sent, List<JsonNode> answer) {
+        Map<UUID, String> ids = new LinkedHashMap<>();
+        for (JsonNode record : answer) {
+            resolved.goalIdOf(record).ifPresent(goal -> ids.putIfAbsent(goal, record.path("id").asText()));
+        }
+        List<Pushed> pushed = new ArrayList<>();
+        for (Change c : sent) {
+            String id = ids.get(c.goal().id());
+            if (id == null || id.isBlank()) {
+                LOG.warnf("SmartSuite's answer to a bulk create left out goal %s; it stays pending", c.goal().id());
+            } else {
+                pushed.add(new Pushed(c.goal().id(), c.userId(), c.goal().version(), id));
+            }
+        }
+        return new PushResult(pushed, List.of());
+    }
+
+    /**
+     * Finds the records these goals already have. A record that holds the goal as it is counts as
+     * pushed; one that differs is linked and pushed again; extra records of one goal are deleted.
+     */
+    private Uni<PushResult> adopt(TableFields resolved, List<Change> changes) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().item(new PushResult(List.of(), List.of()));
+        }
+        return client.list(resolved.recordsOf(changes.stream().map(c -> c.goal().id()).toList()), 0,
+                SmartSuiteClient.LIST_LIMIT).chain(page -> {
+                    Map<UUID, List<JsonNode>> byGoal = new LinkedHashMap<>();
+                    for (JsonNode record : page.items()) {
+                        resolved.goalIdOf(record).ifPresent(goal -> byGoal.computeIfAbsent(goal, g -> new ArrayList<>()).add(record));
+                    }
+                    List<Pushed> pushed = new ArrayList<>();
+                    List<Repoint> linked = new ArrayList<>();
+                    List<String> duplicates = new ArrayList<>();
+                    for (Change c : changes) {
+                        List<JsonNode> records = byGoal.getOrDefault(c.goal().id(), List.of());
+                        if (records.isEmpty()) {
+                            continue;
+                        }
+                        JsonNode keep = records.get(0);
+                        String id = keep.path("id").asText();
+                        records.stream().skip(1).map(r -> r.path("id").asText()).forEach(duplicates::add);
+                        if (resolved.matches(keep, c.goal(), c.userId())) {
+                            pushed.add(new Pushed(c.goal().id(), c.userId(), c.goal().version(), id));
+                        } else {
+                            linked.add(new Repoint(c.goal().id(), c.userId(), id));
+                        }
+                    }
+                    if (!pushed.isEmpty() || !linked.isEmpty()) {
+                        LOG.infof("SmartSuite already had records for %d of %d goals whose create went unrecorded; linked them",
+                                pushed.size() + linked.size(), changes.size());
+                    }
+                    PushResult result = new PushResult(pushed, List.of(), linked);
+                    return reconciler.deleteRecords(duplicates, "duplicate").replaceWith(result);
+                });
+    }
+
+    private static Set<UUID> found(PushResult result) {
+        Set<UUID> found = new HashSet<>();
+        result.pushed().forEach(p -> found.add(p.goalId()));
+        result.repointed().forEach(r -> found.add(r.goalId()));
+        return found;
+    }
+
+    private static PushResult merge(PushResult a, PushResult b) {
+        List<Pushed> pushed = new ArrayList<>(a.pushed());
+        pushed.addAll(b.pushed());
+        List<Repoint> repointed = new ArrayList<>(a.repointed());
+        repointed.addAll(b.repointed());
+        return new PushResult(pushed, List.of(), repointed);
+    }
+}
