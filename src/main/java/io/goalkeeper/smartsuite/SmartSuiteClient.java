@@ -132,9 +132,9 @@ public class SmartSuiteClient {
 
     private Uni<JsonNode> attempt(Operation operation, Supplier<Uni<Response>> request, int attempt) {
         return slot()
-                .chain(() -> request.get())
-                .ifNoItem().after(config.timeout()).failWith(() -> new SmartSuiteException(0, true,
-                        "no answer within " + config.timeout().toSeconds() + " s"))
+                .chain(() -> request.get()
+                        .ifNoItem().after(config.timeout()).failWith(() -> new SmartSuiteException(0, true,
+                                "no answer within " + config.timeout().toSeconds() + " s")))
                 .onItemOrFailure().transformToUni((response, failure) -> {
                     if (failure != null) {
                         count(operation, failure instanceof SmartSuiteException ? "timeout" : "network-error");
@@ -226,7 +226,8 @@ public class SmartSuiteClient {
         }
     }
 
-    private Duration backoff(int attempt) {
+    /** How long to wait before attempt {@code attempt + 1}: exponential, capped, with jitter. */
+    Duration backoff(int attempt) {
         long base = Math.min(config.retryMaxBackoff().toMillis(),
                 config.retryBackoff().toMillis() << Math.min(attempt - 1, 20));
         return Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));

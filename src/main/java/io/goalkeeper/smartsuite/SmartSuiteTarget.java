@@ -90,7 +90,14 @@ public class SmartSuiteTarget implements SyncTarget {
     public Uni<PushResult> push(Batch batch) {
         return fields().chain(resolved -> delete(batch.deletions())
                 .chain(deleted -> change(resolved, batch.changes())
-                        .map(changed -> new PushResult(changed.pushed(), deleted, changed.repointed()))));
+                        .map(changed -> new PushResult(changed.pushed(), deleted, changed.repointed()))))
+                .onFailure(SmartSuiteException.class).invoke(failure -> {
+                    int status = ((SmartSuiteException) failure).status();
+                    if (status == 400 || status == 422) {
+                        // The table may have changed (a field deleted or renamed): read its schema again next run.
+                        fields = null;
+                    }
+                });
     }
 
     /** The table's field slugs: from configuration, or read once from the table's schema. */
@@ -175,20 +182,38 @@ public class SmartSuiteTarget implements SyncTarget {
         return adopt(resolved, suspects).chain(adopted -> {
             Set<UUID> found = found(adopted);
             List<Change> fresh = changes.stream().filter(c -> !found.contains(c.goal().id())).toList();
-            if (fresh.isEmpty()) {
-                return Uni.createFrom().item(adopted);
-            }
-            return client.bulkCreate(fresh.stream().map(c -> resolved.render(c.goal(), c.userId())).toList())
-                    .map(answer -> merge(adopted, created(resolved, fresh, answer)))
-                    .onFailure(e -> e instanceof SmartSuiteException s && s.maybeApplied())
-                    .recoverWithUni(failure -> {
-                        LOG.warnf("SmartSuite bulk create of %d records failed and may have been applied; looking them up: %s",
-                                fresh.size(), failure.getMessage());
-                        return adopt(resolved, fresh).chain(recovered -> recovered.isEmpty()
-                                ? Uni.createFrom().failure(failure)
-                                : Uni.createFrom().item(merge(adopted, recovered)));
-                    });
+            return fresh.isEmpty() ? Uni.createFrom().item(adopted)
+                    : createOnce(resolved, fresh, 1).map(created -> merge(adopted, created));
         });
+    }
+
+    /**
+     * Sends one bulk create. When it fails in a way that may have created the records anyway (a 5xx,
+     * a reset, a timeout), looks them up first and sends again only those SmartSuite does not have.
+     */
+    private Uni<PushResult> createOnce(TableFields resolved, List<Change> fresh, int attempt) {
+        return client.bulkCreate(fresh.stream().map(c -> resolved.render(c.goal(), c.userId())).toList())
+                .map(answer -> created(resolved, fresh, answer))
+                .onFailure(e -> e instanceof SmartSuiteException s && s.maybeApplied())
+                .recoverWithUni(failure -> {
+                    LOG.warnf("SmartSuite bulk create of %d records failed and may have been carried out (attempt %d of %d); "
+                            + "looking them up before sending again: %s", fresh.size(), attempt, config.maxAttempts(),
+                            failure.getMessage());
+                    return adopt(resolved, fresh).chain(recovered -> {
+                        Set<UUID> found = found(recovered);
+                        List<Change> missing = fresh.stream().filter(c -> !found.contains(c.goal().id())).toList();
+                        if (missing.isEmpty()) {
+                            return Uni.createFrom().item(recovered);
+                        }
+                        if (attempt >= config.maxAttempts()) {
+                            return recovered.isEmpty() ? Uni.createFrom().failure(failure)
+                                    : Uni.createFrom().item(recovered);
+                        }
+                        return Uni.createFrom().voidItem().onItem().delayIt().by(client.backoff(attempt))
+                                .chain(() -> createOnce(resolved, missing, attempt + 1))
+                                .map(created -> merge(recovered, created));
+                    });
+                });
     }
 
     /** Goals of the answer by the goal id each record names; goals missing from it stay pending. */

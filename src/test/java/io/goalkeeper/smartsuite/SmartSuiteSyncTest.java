@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -26,7 +27,9 @@ import io.goalkeeper.smartsuite.FakeSmartSuite.Op;
 import io.goalkeeper.smartsuite.FakeSmartSuiteResource.Fake;
 import io.goalkeeper.support.Db;
 import io.goalkeeper.support.Tokens;
+import io.goalkeeper.sync.Lease;
 import io.goalkeeper.sync.LeaseLock;
+import io.goalkeeper.sync.RunOutcome;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -102,6 +105,177 @@ class SmartSuiteSyncTest {
         assertThat(users).hasSize(20);
     }
 
+    @Test
+    void transientFaultsInTheMiddleOfARunAreRetriedWithoutDuplicatesOrLosses() {
+        seed(4, 50);
+        fake.rateLimit(Op.BULK_CREATE, 1, null);
+        fake.fail(Op.BULK_CREATE, 1, 503);
+        fake.resetBefore(Op.BULK_CREATE);
+        fake.resetAfter(Op.BULK_CREATE);
+        fake.slow(Op.BULK_CREATE, Duration.ofSeconds(3));
+
+        JsonPath created = sync();
+        assertThat(created.getString("outcome")).isEqualTo("succeeded");
+        assertTableEqualsDatabase();
+        assertThat(fake.calls()).extracting(FakeSmartSuite.Call::status).contains(429, 503, 0);
+
+        List<Goal> goals = goalsInDatabase();
+        for (Goal goal : goals.subList(0, 40)) {
+            jsonAs(ownerOf(goal)).body(Map.of("title", "renamed " + goal.id(), "status", "completed"))
+                    .put("/api/v1/goals/" + goal.id()).then().statusCode(200);
+        }
+        for (Goal goal : goals.subList(150, 160)) {
+            as(ownerOf(goal)).delete("/api/v1/goals/" + goal.id()).then().statusCode(204);
+        }
+        fake.fail(Op.BULK_UPDATE, 1, 502);
+        fake.resetAfter(Op.BULK_UPDATE);
+        fake.slow(Op.BULK_UPDATE, Duration.ofSeconds(3));
+        fake.fail(Op.BULK_DELETE, 1, 504);
+        fake.resetAfter(Op.BULK_DELETE);
+        JsonPath changed = sync();
+        assertThat(changed.getString("outcome")).isEqualTo("succeeded");
+        assertThat(changed.getInt("updated")).isEqualTo(40);
+        assertThat(changed.getInt("deleted")).isEqualTo(10);
+        assertThat(fake.records()).hasSize(190);
+        assertTableEqualsDatabase();
+        assertThat(fake.calls()).allSatisfy(call -> assertThat(call.items()).isLessThanOrEqualTo(SmartSuiteClient.BULK_LIMIT));
+    }
+
+    @Test
+    void faultsThatOutlastTheRetriesFailTheRunAndLaterRunsFinishTheJob() {
+        seed(2, 40);
+        fake.fail(Op.BULK_CREATE, 10, 503);
+
+        List<String> outcomes = new ArrayList<>();
+        for (int run = 0; run < 5 && !outcomes.contains("succeeded"); run++) {
+            JsonPath ended = sync();
+            outcomes.add(ended.getString("outcome"));
+            if ("failed".equals(ended.getString("outcome"))) {
+                assertThat(ended.getString("error")).contains("503");
+            }
+        }
+        assertThat(outcomes).startsWith("failed", "failed").endsWith("succeeded");
+        assertThat(Db.count(pool, "select count(*) from sync_metadata where status = 'idle'")).isEqualTo(1);
+        assertTableEqualsDatabase();
+    }
+
+    @Test
+    void aRunThatDiesBetweenACreateAndItsBookkeepingLeavesNoDuplicate() {
+        seed(3, 20);
+        // The create is carried out, then its answer never comes and the run loses its lock meanwhile, as
+        // when the replica is killed: the next holder must find those records, not create them twice.
+        AtomicReference<Lease> intruder = new AtomicReference<>();
+        fake.afterApplying(Op.BULK_CREATE, () -> {
+            Db.execute(pool, "update sync_metadata set lease_until = clock_timestamp() where id = 'singleton'");
+            intruder.set(lock.acquire("intruder", Duration.ofSeconds(30), "manual").await().atMost(WAIT).orElseThrow());
+        });
+        JsonPath died = sync();
+        assertThat(died.getString("outcome")).isEqualTo("abandoned");
+        assertThat(fake.records()).hasSize(25);
+        assertThat(Db.count(pool, "select count(*) from goal_sync_state where remote_id is not null")).isZero();
+        lock.release(intruder.get(), RunOutcome.failed("stood in for a killed replica", 0, 0, 0)).await().atMost(WAIT);
+
+        fake.forgetCalls();
+        JsonPath next = sync();
+        assertThat(next.getString("outcome")).isEqualTo("succeeded");
+        assertTableEqualsDatabase();
+        assertThat(fake.succeeded(Op.BULK_CREATE)).isEqualTo(2);
+    }
+
+    @Test
+    void aWrongTokenFailsTheRunSayingSoAndReleasesTheLock() {
+        seed(1, 3);
+        fake.acceptToken("another-key");
+
+        JsonPath failed = sync();
+        assertThat(failed.getString("outcome")).isEqualTo("failed");
+        assertThat(failed.getString("error")).contains("401").contains("API token").contains("Invalid token.");
+        as(operator).get("/api/v1/sync/status").then().statusCode(200)
+                .body("lock.status", org.hamcrest.Matchers.equalTo("idle"))
+                .body("health", org.hamcrest.Matchers.equalTo("LAST_FAILED"));
+        assertThat(fake.records()).isEmpty();
+
+        fake.acceptToken(FakeSmartSuite.TOKEN);
+        assertThat(sync().getString("outcome")).isEqualTo("succeeded");
+        assertTableEqualsDatabase();
+    }
+
+    @Test
+    void aFieldMissingFromTheTableStopsTheSyncWithAnErrorNamingIt() {
+        seed(1, 3);
+        fake.removeField("Goal Version");
+
+        // The first run may still know the old slug and be refused by SmartSuite (422); the next reads the schema.
+        JsonPath failed = sync();
+        if (!failed.getString("error").contains("Goal Version")) {
+            assertThat(failed.getString("error")).contains("422");
+            failed = sync();
+        }
+        assertThat(failed.getString("outcome")).isEqualTo("failed");
+        assertThat(failed.getString("error")).contains("no field labelled 'Goal Version'")
+                .contains("goalkeeper.smartsuite.fields.goal-version");
+        assertThat(fake.records()).isEmpty();
+
+        fake.restoreFields();
+        assertThat(sync().getString("outcome")).isEqualTo("succeeded");
+        assertTableEqualsDatabase();
+    }
+
+    @Test
+    void a429MakesEveryCallWaitForRetryAfterOrTheConfiguredPause() {
+        seed(2, 25);
+        fake.rateLimit(Op.BULK_CREATE, 1, "2");
+        fake.rateLimit(Op.BULK_CREATE, 1, null);
+
+        assertThat(sync().getString("outcome")).isEqualTo("succeeded");
+        List<FakeSmartSuite.Call> calls = fake.calls().stream().filter(c -> c.op() == Op.BULK_CREATE).toList();
+        List<Long> pauses = new ArrayList<>();
+        for (int i = 0; i + 1 < calls.size(); i++) {
+            if (calls.get(i).status() == 429) {
+                pauses.add((calls.get(i + 1).atNanos() - calls.get(i).atNanos()) / 1_000_000);
+            }
+        }
+        assertThat(pauses).hasSize(2);
+        assertThat(pauses.get(0)).as("after Retry-After: 2").isGreaterThanOrEqualTo(1_950);
+        assertThat(pauses.get(1)).as("after a bare 429 (rate-limited-wait 1s)").isBetween(950L, 1_900L);
+        assertTableEqualsDatabase();
+    }
+
+    @Test
+    void reconciliationRepairsRecordsDeletedEditedDuplicatedOrLeftBehindByHand() {
+        seed(2, 20);
+        assertThat(sync().getString("outcome")).isEqualTo("succeeded");
+        List<Goal> goals = goalsInDatabase();
+        Map<String, String> recordOf = new HashMap<>();
+        fake.records().forEach(r -> recordOf.put(r.getString(fake.slug("Goal ID")), r.getString("id")));
+
+        fake.deleteByHand(recordOf.get(goals.get(0).id().toString()));
+        fake.editByHand(recordOf.get(goals.get(1).id().toString()), "Title", "edited in SmartSuite");
+        fake.editByHand(recordOf.get(goals.get(5).id().toString()), "Milestones", "");
+        JsonObject copy = fake.records().stream().filter(r -> r.getString("id").equals(recordOf.get(goals.get(3).id().toString())))
+                .findFirst().orElseThrow().copy();
+        copy.remove("id");
+        fake.createByHand(copy);
+        fake.createByHand(new JsonObject().put("title", "left behind").put(fake.slug("Goal ID"), UUID.randomUUID().toString()));
+        String unnamed = fake.createByHand(new JsonObject().put("title", "somebody's own record"));
+        fake.deleteByHand(recordOf.get(goals.get(4).id().toString()));
+        as(ownerOf(goals.get(4))).delete("/api/v1/goals/" + goals.get(4).id()).then().statusCode(204);
+        Db.execute(pool, "update sync_metadata set reconciled_at = null where id = 'singleton'");
+
+        fake.forgetCalls();
+        JsonPath repaired = sync();
+        assertThat(repaired.getString("outcome")).isEqualTo("succeeded");
+        assertThat(fake.records()).extracting(r -> r.getString("id")).contains(unnamed);
+        assertTableEqualsDatabase();
+        assertThat(fake.succeeded(Op.LIST)).isEqualTo(1);
+        assertThat(Db.count(pool, "select count(*) from sync_metadata where reconciled_at > clock_timestamp() - interval '1 minute'"))
+                .isEqualTo(1);
+
+        fake.forgetCalls();
+        assertThat(sync().getString("outcome")).isEqualTo("succeeded");
+        assertThat(fake.calls()).as("nothing left to repair or reconcile").isEmpty();
+    }
+
     private final Map<UUID, String> owners = new HashMap<>();
 
     /** {@code users} users with {@code perUser} goals each, made through the API with every field used. */
@@ -165,6 +339,7 @@ class SmartSuiteSyncTest {
     /** The SmartSuite table holds exactly one record per goal, each with the goal's current fields. */
     private void assertTableEqualsDatabase() {
         Map<String, List<JsonObject>> records = fake.records().stream()
+                .filter(r -> r.containsKey(fake.slug("Goal ID")))
                 .collect(Collectors.groupingBy(r -> r.getString(fake.slug("Goal ID")), TreeMap::new, Collectors.toList()));
         List<Goal> goals = goalsInDatabase();
         assertThat(records.keySet()).containsExactlyInAnyOrderElementsOf(goals.stream().map(g -> g.id().toString()).toList());
