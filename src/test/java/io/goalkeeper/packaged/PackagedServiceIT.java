@@ -54,6 +54,20 @@ class PackagedServiceIT {
     }
 
     @Test
+    void theSmartSuiteTargetWithoutCredentialsStopsTheStartNamingEachMissingSetting() throws Exception {
+        Map<String, String> environment = new HashMap<>(postgres.environment());
+        environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("dev/jwt/public.pem").toAbsolutePath().toString());
+        environment.put("GOALKEEPER_SYNC_TARGET", "smartsuite");
+        environment.put("GOALKEEPER_SMARTSUITE_TABLE_ID", "6565d1f0c0ffee0000000001");
+        try (ServiceProcess service = ServiceProcess.start(environment)) {
+            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).as("the process stops by itself").isTrue();
+            assertThat(service.process().exitValue()).isNotZero();
+            assertThat(service.output()).contains(
+                    "GOALKEEPER_SMARTSUITE_API_TOKEN, GOALKEEPER_SMARTSUITE_ACCOUNT_ID are required when GOALKEEPER_SYNC_TARGET is smartsuite");
+        }
+    }
+
+    @Test
     void servesTheApiOnAMigratedDatabaseAndStopsCleanlyOnSigterm() throws Exception {
         Map<String, String> environment = new HashMap<>(postgres.environment());
         environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("dev/jwt/public.pem").toAbsolutePath().toString());

@@ -9,10 +9,15 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Starts a {@link FakeSmartSuite} and points the service's smartsuite target at it, with short waits
- * so faults cost seconds, not minutes. Tests get the fake in a field marked {@link Fake}.
+ * Starts a {@link FakeSmartSuite} and points the service's smartsuite target at it. By default the
+ * pace and the waits are short, so faults cost seconds, not minutes; with the init argument
+ * {@code pacing=real} the service keeps its defaults and the fake SmartSuite's 5 calls a second.
+ * Tests get the fake in a field marked {@link Fake}.
  */
 public class FakeSmartSuiteResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String PACING = "pacing";
+    public static final String REAL = "real";
 
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.FIELD)
@@ -20,10 +25,25 @@ public class FakeSmartSuiteResource implements QuarkusTestResourceLifecycleManag
     }
 
     private FakeSmartSuite fake;
+    private boolean realPacing;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        realPacing = REAL.equals(initArgs.get(PACING));
+    }
 
     @Override
     public Map<String, String> start() {
         fake = new FakeSmartSuite();
+        Map<String, String> target = Map.of(
+                "goalkeeper.sync.target", "smartsuite",
+                "goalkeeper.smartsuite.base-url", fake.baseUrl(),
+                "goalkeeper.smartsuite.api-token", FakeSmartSuite.TOKEN,
+                "goalkeeper.smartsuite.account-id", FakeSmartSuite.ACCOUNT,
+                "goalkeeper.smartsuite.table-id", FakeSmartSuite.TABLE);
+        if (realPacing) {
+            return target;
+        }
         fake.callsPerSecond(25);
         return Map.ofEntries(
                 Map.entry("goalkeeper.sync.target", "smartsuite"),
