@@ -21,8 +21,10 @@ import io.goalkeeper.sync.ChangeFeed.Batch;
 import io.goalkeeper.sync.ChangeFeed.Change;
 import io.goalkeeper.sync.ChangeFeed.Deletion;
 import io.goalkeeper.sync.ChangeFeed.Pushed;
+import io.goalkeeper.sync.ChangeFeed.Rejected;
 import io.goalkeeper.sync.ChangeFeed.Repoint;
 import io.goalkeeper.sync.SyncTarget;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -48,6 +50,9 @@ public class SmartSuiteTarget implements SyncTarget {
 
     @Inject
     TableReconciler reconciler;
+
+    @Inject
+    MeterRegistry metrics;
 
     private volatile TableFields fields;
 
@@ -89,15 +94,10 @@ public class SmartSuiteTarget implements SyncTarget {
     @Override
     public Uni<PushResult> push(Batch batch) {
         return fields().chain(resolved -> delete(batch.deletions())
-                .chain(deleted -> change(resolved, batch.changes())
-                        .map(changed -> new PushResult(changed.pushed(), deleted, changed.repointed()))))
-                .onFailure(SmartSuiteException.class).invoke(failure -> {
-                    int status = ((SmartSuiteException) failure).status();
-                    if (status == 400 || status == 422) {
-                        // The table may have changed (a field deleted or renamed): read its schema again next run.
-                        fields = null;
-                    }
-                });
+                .chain(deleted -> batch.changes().isEmpty() ? Uni.createFrom().item(new PushResult(List.of(), deleted))
+                        : write(resolved, batch.changes(), false)
+                                .map(written -> new PushResult(written.pushed(), deleted, written.repointed(),
+                                        written.rejected()))));
     }
 
     /** The table's field slugs: from configuration, or read once from the table's schema. */
@@ -147,11 +147,45 @@ public class SmartSuiteTarget implements SyncTarget {
                 });
     }
 
-    private Uni<PushResult> change(TableFields resolved, List<Change> changes) {
-        if (changes.isEmpty()) {
-            return Uni.createFrom().item(new PushResult(List.of(), List.of()));
+    /**
+     * Creates or updates these goals (all of one kind). When SmartSuite refuses the data (400, 422),
+     * the table may have changed: its schema is read again, and a missing field fails the run naming
+     * it. If the fields are as they were, the goals themselves are at fault: the batch is halved until
+     * each refused goal stands alone, and those are set aside with SmartSuite's reason.
+     */
+    private Uni<PushResult> write(TableFields resolved, List<Change> changes, boolean schemaChecked) {
+        Uni<PushResult> sent = changes.get(0).remoteId() != null ? update(resolved, changes) : create(resolved, changes);
+        return sent.onFailure(SmartSuiteTarget::refusedData).recoverWithUni(failure -> {
+            if (!schemaChecked) {
+                return reread().chain(current -> current.equals(resolved) ? split(resolved, changes, failure)
+                        : write(current, changes, true));
+            }
+            return split(resolved, changes, failure);
+        });
+    }
+
+    private Uni<PushResult> split(TableFields resolved, List<Change> changes, Throwable failure) {
+        if (changes.size() == 1) {
+            Change refused = changes.get(0);
+            LOG.errorf("SmartSuite refused goal %s (user %s, version %d); it waits until the goal changes: %s",
+                    refused.goal().id(), refused.userId(), refused.goal().version(), failure.getMessage());
+            metrics.counter("goalkeeper.smartsuite.refused.goals").increment();
+            return Uni.createFrom().item(new PushResult(List.of(), List.of(), List.of(), List.of(new Rejected(
+                    refused.goal().id(), refused.userId(), refused.goal().version(), failure.getMessage()))));
         }
-        return changes.get(0).remoteId() != null ? update(resolved, changes) : create(resolved, changes);
+        int half = changes.size() / 2;
+        return write(resolved, changes.subList(0, half), true)
+                .chain(first -> write(resolved, changes.subList(half, changes.size()), true).map(second -> merge(first, second)));
+    }
+
+    private static boolean refusedData(Throwable failure) {
+        return failure instanceof SmartSuiteException s && (s.status() == 400 || s.status() == 422);
+    }
+
+    /** The field slugs as the table's schema gives them now (or as configured). */
+    private Uni<TableFields> reread() {
+        fields = null;
+        return fields();
     }
 
     private Uni<PushResult> update(TableFields resolved, List<Change> changes) {
@@ -173,7 +207,7 @@ public class SmartSuiteTarget implements SyncTarget {
                     gone.add(new Repoint(c.goal().id(), c.userId(), null));
                 }
             }
-            return new PushResult(pushed, List.of(), gone);
+            return new PushResult(pushed, List.of(), gone, List.of());
         });
     }
 
@@ -269,7 +303,7 @@ public class SmartSuiteTarget implements SyncTarget {
                         LOG.infof("SmartSuite already had records for %d of %d goals whose create went unrecorded; linked them",
                                 pushed.size() + linked.size(), changes.size());
                     }
-                    PushResult result = new PushResult(pushed, List.of(), linked);
+                    PushResult result = new PushResult(pushed, List.of(), linked, List.of());
                     return reconciler.deleteRecords(duplicates, "duplicate").replaceWith(result);
                 });
     }
@@ -286,6 +320,8 @@ public class SmartSuiteTarget implements SyncTarget {
         pushed.addAll(b.pushed());
         List<Repoint> repointed = new ArrayList<>(a.repointed());
         repointed.addAll(b.repointed());
-        return new PushResult(pushed, List.of(), repointed);
+        List<Rejected> rejected = new ArrayList<>(a.rejected());
+        rejected.addAll(b.rejected());
+        return new PushResult(pushed, List.of(), repointed, rejected);
     }
 }

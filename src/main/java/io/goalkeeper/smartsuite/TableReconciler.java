@@ -168,6 +168,6 @@ public class TableReconciler {
                 delete.size() - duplicates, duplicates, relinked, edited, missing);
         return deleteRecords(delete, "stray")
                 .chain(() -> repoint.isEmpty() ? Uni.createFrom().voidItem()
-                        : feed.markPushed(token, List.of(), List.of(), repoint));
+                        : feed.markPushed(token, List.of(), List.of(), repoint, List.of()));
     }
 }

@@ -33,7 +33,8 @@ public class ChangeFeed {
                    s.remote_id is null and s.create_sent_at is not null as create_sent
             from goals g
             left join goal_sync_state s on s.goal_id = g.id
-            where s.goal_id is null or s.pushed_version is distinct from g.version
+            where (s.goal_id is null or s.pushed_version is distinct from g.version)
+              and s.rejected_version is distinct from g.version
             order by s.remote_id is null, g.seq
             limit $1""";
 
@@ -66,7 +67,15 @@ public class ChangeFeed {
                 where exists (select 1 from fence)
                 on conflict (goal_id) do update
                     set user_id = excluded.user_id, pushed_version = excluded.pushed_version,
-                        remote_id = excluded.remote_id, pushed_at = excluded.pushed_at, create_sent_at = null
+                        remote_id = excluded.remote_id, pushed_at = excluded.pushed_at, create_sent_at = null,
+                        rejected_version = null, rejected_error = null
+            ), rejected as (
+                insert into goal_sync_state (goal_id, user_id, pushed_version, remote_id, pushed_at, rejected_version, rejected_error)
+                select r.goal_id, r.user_id, null, null, clock_timestamp(), r.version, r.error
+                from unnest($7::uuid[], $8::text[], $9::bigint[], $10::text[]) as r(goal_id, user_id, version, error)
+                where exists (select 1 from fence)
+                on conflict (goal_id) do update
+                    set rejected_version = excluded.rejected_version, rejected_error = excluded.rejected_error
             ), forgotten as (
                 delete from goal_sync_state where goal_id = any($6::uuid[]) and exists (select 1 from fence)
             ), buried as (
@@ -135,6 +144,10 @@ public class ChangeFeed {
     public record Repoint(UUID goalId, String userId, String remoteId) {
     }
 
+    /** A goal the target refused at this version, and its reason; it waits until the goal changes. */
+    public record Rejected(UUID goalId, String userId, long version, String error) {
+    }
+
     /** A goal with what was last pushed of it; {@code pushedVersion} is null while it is pending. */
     public record Tracked(Goal goal, String userId, String remoteId, Long pushedVersion) {
     }
@@ -179,11 +192,15 @@ public class ChangeFeed {
      * token; fails with {@link LeaseLost} and records nothing otherwise.
      */
     public Uni<Void> markPushed(long token, List<Pushed> pushed, List<UUID> deleted) {
-        return markPushed(token, pushed, deleted, List.of());
+        return markPushed(token, pushed, deleted, List.of(), List.of());
     }
 
-    /** As {@link #markPushed(long, List, List)}, and leaves the repointed goals pending for their new record. */
-    public Uni<Void> markPushed(long token, List<Pushed> pushed, List<UUID> deleted, List<Repoint> repointed) {
+    /**
+     * As {@link #markPushed(long, List, List)}; also leaves the repointed goals pending for their new
+     * record, and sets the rejected goals aside until they change.
+     */
+    public Uni<Void> markPushed(long token, List<Pushed> pushed, List<UUID> deleted, List<Repoint> repointed,
+            List<Rejected> rejected) {
         List<UUID> goals = new ArrayList<>();
         List<String> users = new ArrayList<>();
         List<Long> versions = new ArrayList<>();
@@ -206,7 +223,11 @@ public class ChangeFeed {
                 .addArrayOfString(users.toArray(String[]::new))
                 .addArrayOfLong(versions.toArray(Long[]::new))
                 .addArrayOfString(remoteIds.toArray(String[]::new))
-                .addArrayOfUUID(deleted.toArray(UUID[]::new));
+                .addArrayOfUUID(deleted.toArray(UUID[]::new))
+                .addArrayOfUUID(rejected.stream().map(Rejected::goalId).toArray(UUID[]::new))
+                .addArrayOfString(rejected.stream().map(Rejected::userId).toArray(String[]::new))
+                .addArrayOfLong(rejected.stream().map(Rejected::version).toArray(Long[]::new))
+                .addArrayOfString(rejected.stream().map(Rejected::error).toArray(String[]::new));
         return fenced(token, MARK_PUSHED, parameters);
     }
 

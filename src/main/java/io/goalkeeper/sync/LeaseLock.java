@@ -25,18 +25,19 @@ public class LeaseLock {
 
     /**
      * Takes the lock if it is idle or its lease has run out. A stale holder's run is marked abandoned
-     * and named in {@code taken_over_from}.
+     * and named in {@code taken_over_from}. The clock is read once, so the lease is exactly its length.
      */
     private static final String ACQUIRE = """
             with current_lock as (
-                select status, holder, run_id, lease_until <= clock_timestamp() as expired
-                from sync_metadata where id = 'singleton'
-                for update
+                select status, holder, run_id, now, lease_until <= now as expired
+                from sync_metadata, (select clock_timestamp() as now) as clock
+                where id = 'singleton'
+                for update of sync_metadata
             ), taken as (
                 update sync_metadata m
                 set status = 'running', holder = $1, token = m.token + 1, run_id = nextval('sync_run_ids'),
-                    last_sync_started_at = clock_timestamp(), heartbeat_at = clock_timestamp(),
-                    lease_until = clock_timestamp() + $2 * interval '1 millisecond'
+                    last_sync_started_at = c.now, heartbeat_at = c.now,
+                    lease_until = c.now + $2 * interval '1 millisecond'
                 from current_lock c
                 where m.id = 'singleton' and (c.status = 'idle' or c.expired)
                 returning m.token, m.run_id, m.holder, m.last_sync_started_at, m.lease_until,
@@ -56,8 +57,9 @@ public class LeaseLock {
     /** Extends the lease, only for the token that holds it and only before the lease has run out. */
     private static final String RENEW = """
             update sync_metadata
-            set heartbeat_at = clock_timestamp(), lease_until = clock_timestamp() + $2 * interval '1 millisecond'
-            where id = 'singleton' and status = 'running' and token = $1 and lease_until > clock_timestamp()
+            set heartbeat_at = clock.now, lease_until = clock.now + $2 * interval '1 millisecond'
+            from (select clock_timestamp() as now) as clock
+            where id = 'singleton' and status = 'running' and token = $1 and lease_until > clock.now
             returning lease_until""";
 
     /** Gives the lock back and closes the run, only for the token that holds it. */

@@ -112,7 +112,11 @@ public class SyncRunner {
                 .subscribe().with(ignored -> {
                 });
         run.work = target.beginRun(lease.token()).chain(() -> pushAll(run, Counts.NONE)).subscribe().with(
-                counts -> finish(run, RunOutcome.succeeded(counts.created, counts.updated, counts.deleted)),
+                counts -> finish(run, counts.rejected == 0
+                        ? RunOutcome.succeeded(counts.created, counts.updated, counts.deleted)
+                        : RunOutcome.failed(counts.rejected + (counts.rejected == 1 ? " goal was" : " goals were")
+                                + " refused by the target and wait until they change; first: " + counts.firstRejection,
+                                counts.created, counts.updated, counts.deleted)),
                 failure -> finish(run, RunOutcome.failed(describe(failure), run.counts.get().created,
                         run.counts.get().updated, run.counts.get().deleted)));
     }
@@ -127,7 +131,7 @@ public class SyncRunner {
                     : feed.markCreateSent(run.lease.token(), creates);
             return noted.chain(() -> target.push(batch))
                     .call(result -> feed.markPushed(run.lease.token(), result.pushed(), result.deleted(),
-                            result.repointed()))
+                            result.repointed(), result.rejected()))
                     .chain(result -> {
                         Counts now = counts.plus(batch, result);
                         run.counts.set(now);
@@ -228,17 +232,19 @@ public class SyncRunner {
         }
     }
 
-    /** What a run has pushed so far. */
-    private record Counts(int created, int updated, int deleted) {
-        static final Counts NONE = new Counts(0, 0, 0);
+    /** What a run has pushed so far, and the goals the target refused. */
+    private record Counts(int created, int updated, int deleted, int rejected, String firstRejection) {
+        static final Counts NONE = new Counts(0, 0, 0, 0, null);
 
         Counts plus(Batch batch, PushResult result) {
             long updates = batch.changes().stream()
                     .filter(c -> c.remoteId() != null)
                     .filter(c -> result.pushed().stream().anyMatch(p -> p.goalId().equals(c.goal().id())))
                     .count();
+            String first = firstRejection != null || result.rejected().isEmpty() ? firstRejection
+                    : "goal " + result.rejected().get(0).goalId() + ": " + result.rejected().get(0).error();
             return new Counts(created + result.pushed().size() - (int) updates, updated + (int) updates,
-                    deleted + result.deleted().size());
+                    deleted + result.deleted().size(), rejected + result.rejected().size(), first);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import io.goalkeeper.sync.ChangeFeed.Batch;
 import io.goalkeeper.sync.ChangeFeed.Pushed;
+import io.goalkeeper.sync.ChangeFeed.Rejected;
 import io.goalkeeper.sync.ChangeFeed.Repoint;
 import io.smallrye.mutiny.Uni;
 
@@ -33,16 +34,16 @@ public interface SyncTarget {
     Uni<PushResult> push(Batch batch);
 
     /**
-     * What a batch achieved: goals now held at their version, deletions done, and goals to push again
-     * to another record (or to none: their record was found gone).
+     * What a batch achieved: goals now held at their version, deletions done, goals to push again to
+     * another record (or to none: their record was found gone), and goals the target refused.
      */
-    record PushResult(List<Pushed> pushed, List<UUID> deleted, List<Repoint> repointed) {
+    record PushResult(List<Pushed> pushed, List<UUID> deleted, List<Repoint> repointed, List<Rejected> rejected) {
         public PushResult(List<Pushed> pushed, List<UUID> deleted) {
-            this(pushed, deleted, List.of());
+            this(pushed, deleted, List.of(), List.of());
         }
 
         public boolean isEmpty() {
-            return pushed.isEmpty() && deleted.isEmpty() && repointed.isEmpty();
+            return pushed.isEmpty() && deleted.isEmpty() && repointed.isEmpty() && rejected.isEmpty();
         }
     }
 }

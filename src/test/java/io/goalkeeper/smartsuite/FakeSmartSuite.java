@@ -69,6 +69,7 @@ public final class FakeSmartSuite implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private volatile String token = TOKEN;
     private volatile int callsPerSecond = 5;
+    private volatile String refusedMarker;
 
     public FakeSmartSuite() {
         slugs.put("Title", "title");
@@ -109,6 +110,11 @@ public final class FakeSmartSuite implements AutoCloseable {
     /** Only this key is accepted from now on. */
     public void acceptToken(String accepted) {
         token = accepted;
+    }
+
+    /** Bulk writes with an item whose title contains {@code marker} are refused with 422, as SmartSuite refuses bad data. */
+    public void refuseTitlesContaining(String marker) {
+        refusedMarker = marker;
     }
 
     public void callsPerSecond(int limit) {
@@ -166,6 +172,7 @@ public final class FakeSmartSuite implements AutoCloseable {
         calls.clear();
         recent.clear();
         token = TOKEN;
+        refusedMarker = null;
     }
 
     public List<Call> calls() {
@@ -309,6 +316,13 @@ public final class FakeSmartSuite implements AutoCloseable {
                 if (!field.equals("id") && !slugs.containsValue(field)) {
                     return new Reply(422, new JsonObject().put(field, new JsonArray().add("Unknown field.")), items.size());
                 }
+            }
+        }
+        String marker = refusedMarker;
+        for (Object item : items) {
+            String title = ((JsonObject) item).getString("title");
+            if (marker != null && title != null && title.contains(marker)) {
+                return new Reply(422, new JsonObject().put("title", new JsonArray().add("Invalid value.")), items.size());
             }
         }
         JsonArray answer = new JsonArray();

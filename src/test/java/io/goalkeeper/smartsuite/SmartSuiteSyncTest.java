@@ -30,6 +30,7 @@ import io.goalkeeper.support.Tokens;
 import io.goalkeeper.sync.Lease;
 import io.goalkeeper.sync.LeaseLock;
 import io.goalkeeper.sync.RunOutcome;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -55,6 +56,9 @@ class SmartSuiteSyncTest {
 
     @Inject
     LeaseLock lock;
+
+    @Inject
+    MeterRegistry metrics;
 
     private final String operator = Tokens.newUser();
 
@@ -169,8 +173,16 @@ class SmartSuiteSyncTest {
             Db.execute(pool, "update sync_metadata set lease_until = clock_timestamp() where id = 'singleton'");
             intruder.set(lock.acquire("intruder", Duration.ofSeconds(30), "manual").await().atMost(WAIT).orElseThrow());
         });
+        double abandoned = abandonedRuns();
         JsonPath died = sync();
         assertThat(died.getString("outcome")).isEqualTo("abandoned");
+        // The run learns it lost the lock only when its fenced write is refused; wait for that, so it
+        // touches nothing after this test.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (abandonedRuns() == abandoned) {
+            assertThat(System.nanoTime()).as("the run that lost its lock ended").isLessThan(deadline);
+            sleep(50);
+        }
         assertThat(fake.records()).hasSize(25);
         assertThat(Db.count(pool, "select count(*) from goal_sync_state where remote_id is not null")).isZero();
         lock.release(intruder.get(), RunOutcome.failed("stood in for a killed replica", 0, 0, 0)).await().atMost(WAIT);
@@ -276,6 +288,39 @@ class SmartSuiteSyncTest {
         assertThat(fake.calls()).as("nothing left to repair or reconcile").isEmpty();
     }
 
+    @Test
+    void goalsSmartSuiteRefusesAreSetAsideWithTheReasonWhileTheOthersArePushed() {
+        seed(2, 30);
+        List<Goal> goals = goalsInDatabase();
+        List<Goal> refused = List.of(goals.get(7), goals.get(41));
+        for (Goal goal : refused) {
+            jsonAs(ownerOf(goal)).body(Map.of("title", "REFUSED " + goal.title())).put("/api/v1/goals/" + goal.id())
+                    .then().statusCode(200);
+        }
+        fake.refuseTitlesContaining("REFUSED");
+
+        JsonPath run = sync();
+        assertThat(run.getString("outcome")).isEqualTo("failed");
+        assertThat(run.getString("error")).startsWith("2 goals were refused by the target and wait until they change")
+                .contains("Invalid value.");
+        assertThat(run.getInt("created")).isEqualTo(58);
+        assertThat(fake.records()).hasSize(58);
+        assertThat(Db.count(pool, "select count(*) from goal_sync_state where rejected_version is not null")).isEqualTo(2);
+        assertThat(fake.writeCalls()).as("3 batches, 2 of them halved down to the refused goal").isLessThanOrEqualTo(3 + 2 * 10);
+
+        fake.forgetCalls();
+        assertThat(sync().getString("outcome")).isEqualTo("succeeded");
+        assertThat(fake.writeCalls()).as("refused goals wait until they change").isZero();
+
+        for (Goal goal : refused) {
+            jsonAs(ownerOf(goal)).body(Map.of("title", "accepted now")).put("/api/v1/goals/" + goal.id())
+                    .then().statusCode(200);
+        }
+        assertThat(sync().getString("outcome")).isEqualTo("succeeded");
+        assertTableEqualsDatabase();
+        assertThat(Db.count(pool, "select count(*) from goal_sync_state where rejected_version is not null")).isZero();
+    }
+
     private final Map<UUID, String> owners = new HashMap<>();
 
     /** {@code users} users with {@code perUser} goals each, made through the API with every field used. */
@@ -309,6 +354,18 @@ class SmartSuiteSyncTest {
             made.add(user);
         }
         return made;
+    }
+
+    private double abandonedRuns() {
+        return metrics.counter("goalkeeper.sync.runs", "outcome", "abandoned").count();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private String ownerOf(Goal goal) {
