@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 
-import io.quarkus.arc.DefaultBean;
+
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -16,11 +17,10 @@ import io.smallrye.mutiny.Uni;
  * from the goal's title and category. The same goal and day always give the same plan.
  */
 @ApplicationScoped
-@DefaultBean
+@Typed(BuiltinMilestonePlanner.class)
 public class BuiltinMilestonePlanner implements MilestonePlanner {
 
     public static final String NAME = "builtin";
-    static final int DEFAULT_HORIZON_WEEKS = 12;
     private static final int DAYS_PER_MILESTONE = 21;
     private static final int MAX_TITLE = 200;
     private static final int MAX_GOAL_TITLE_IN_MILESTONE = 120;
@@ -31,7 +31,7 @@ public class BuiltinMilestonePlanner implements MilestonePlanner {
     }
 
     Plan planNow(Goal goal, LocalDate today) {
-        LocalDate end = goal.targetDate() != null ? goal.targetDate() : today.plusWeeks(DEFAULT_HORIZON_WEEKS);
+        LocalDate end = MilestonePlanner.lastDay(goal, today);
         // A target already reached leaves no time to spread over: every milestone is due on it.
         long days = Math.max(0, ChronoUnit.DAYS.between(today, end));
         LocalDate start = days == 0 ? end : today;

@@ -68,6 +68,19 @@ class PackagedServiceIT {
     }
 
     @Test
+    void theOpenAiPlannerWithoutItsEndpointStopsTheStartNamingTheSettings() throws Exception {
+        Map<String, String> environment = new HashMap<>(postgres.environment());
+        environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("dev/jwt/public.pem").toAbsolutePath().toString());
+        environment.put("GOALKEEPER_PLANNER", "openai");
+        try (ServiceProcess service = ServiceProcess.start(environment)) {
+            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).as("the process stops by itself").isTrue();
+            assertThat(service.process().exitValue()).isNotZero();
+            assertThat(service.output()).contains(
+                    "GOALKEEPER_PLANNER_OPENAI_BASE_URL, GOALKEEPER_PLANNER_OPENAI_MODEL are required when GOALKEEPER_PLANNER is openai");
+        }
+    }
+
+    @Test
     void servesTheApiOnAMigratedDatabaseAndStopsCleanlyOnSigterm() throws Exception {
         Map<String, String> environment = new HashMap<>(postgres.environment());
         environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("dev/jwt/public.pem").toAbsolutePath().toString());
