@@ -83,7 +83,8 @@ public class LeaseLock {
             select status, holder, token, last_sync_started_at, heartbeat_at, lease_until,
                    status = 'running' and lease_until <= clock_timestamp() as stale,
                    floor(extract(epoch from clock_timestamp() - heartbeat_at))::bigint as age_seconds,
-                   last_sync_completed_at, last_error, sync_count
+                   last_sync_completed_at, last_error, sync_count,
+                   floor(extract(epoch from clock_timestamp() - last_sync_completed_at))::bigint as success_age_seconds
             from sync_metadata where id = 'singleton'""";
 
     @Inject
@@ -121,8 +122,7 @@ public class LeaseLock {
             return new LockState(row.getString("status"), row.getString("holder"), row.getLong("token"),
                     instant(row, "last_sync_started_at"), instant(row, "heartbeat_at"), instant(row, "lease_until"),
                     row.getBoolean("stale"), row.getLong("age_seconds"), instant(row, "last_sync_completed_at"),
-                    row.getString("last_error"),
-                    row.getLong("sync_count"));
+                    row.getString("last_error"), row.getLong("sync_count"), row.getLong("success_age_seconds"));
         });
     }
 

@@ -12,7 +12,8 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The lock's age (seconds since the holder's last heartbeat; 0 while idle) and staleness as gauges.
+ * The lock's age (seconds since the holder's last heartbeat; 0 while idle), its staleness and the time
+ * since the last successful run, as gauges.
  * A gauge is read synchronously, so the values are refreshed from the database in the background.
  */
 @ApplicationScoped
@@ -20,6 +21,7 @@ public class LockMetrics {
 
     private final AtomicLong ageSeconds = new AtomicLong();
     private final AtomicLong stale = new AtomicLong();
+    private final AtomicLong sinceSuccess = new AtomicLong(-1);
 
     @Inject
     LeaseLock lock;
@@ -35,6 +37,10 @@ public class LockMetrics {
         Gauge.builder("goalkeeper.sync.lock.stale", stale, AtomicLong::get)
                 .description("1 while the lock is held past its lease, else 0")
                 .register(metrics);
+        Gauge.builder("goalkeeper.sync.last.success.age", sinceSuccess, v -> v.get() < 0 ? Double.NaN : v.get())
+                .baseUnit("seconds")
+                .description("Seconds since the last successful sync run ended; absent before the first")
+                .register(metrics);
     }
 
     @Scheduled(identity = "sync-lock-metrics", every = "15s", delayed = "1s")
@@ -44,6 +50,7 @@ public class LockMetrics {
                     boolean running = LockState.RUNNING.equals(state.status());
                     ageSeconds.set(running && state.ageSeconds() != null ? state.ageSeconds() : 0);
                     stale.set(state.stale() ? 1 : 0);
+                    sinceSuccess.set(state.successAgeSeconds() != null ? state.successAgeSeconds() : -1);
                 })
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();

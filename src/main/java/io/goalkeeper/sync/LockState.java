@@ -3,11 +3,13 @@ package io.goalkeeper.sync;
 import java.time.Instant;
 
 /**
- * The lock row as operators see it. {@code stale} and {@code ageSeconds} (time since the last
- * heartbeat) are judged by the database's clock.
+ * The lock row as operators see it. {@code stale}, {@code ageSeconds} (time since the last heartbeat)
+ * and {@code successAgeSeconds} (time since the last successful run; null before the first) are
+ * judged by the database's clock.
  */
 public record LockState(String status, String holder, long token, Instant startedAt, Instant heartbeatAt,
-        Instant leaseUntil, boolean stale, Long ageSeconds, Instant lastSuccessAt, String lastError, long syncCount) {
+        Instant leaseUntil, boolean stale, Long ageSeconds, Instant lastSuccessAt, String lastError, long syncCount,
+        Long successAgeSeconds) {
 
     static final String RUNNING = "running";
 }

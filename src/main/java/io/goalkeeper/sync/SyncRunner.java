@@ -18,11 +18,13 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.goalkeeper.problem.ProblemException;
 import io.goalkeeper.sync.ChangeFeed.Batch;
 import io.goalkeeper.sync.ChangeFeed.Change;
 import io.goalkeeper.sync.SyncTarget.PushResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -39,7 +41,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
 public class SyncRunner {
 
     private static final Logger LOG = Logger.getLogger(SyncRunner.class);
-    private static final Duration SHUTDOWN_RELEASE_WAIT = Duration.ofSeconds(10);
+    /** The longest a stopping replica waits to give its lock back; deployments' grace periods count it in. */
+    public static final Duration SHUTDOWN_RELEASE_WAIT = Duration.ofSeconds(10);
 
     @Inject
     LeaseLock lock;
@@ -64,6 +67,7 @@ public class SyncRunner {
     private SyncTarget target;
     private String holder;
     private final AtomicReference<ActiveRun> active = new AtomicReference<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     void start(@Observes StartupEvent started) {
         SyncTarget chosen = targets.stream().filter(t -> t.name().equals(config.target())).findFirst()
@@ -91,6 +95,10 @@ public class SyncRunner {
      * replica holds a live lease.
      */
     public Uni<Optional<Lease>> trigger(String trigger) {
+        if (stopping.get()) {
+            return Uni.createFrom().failure(new ProblemException(503, "shutting-down", "Shutting down",
+                    "This replica is shutting down and starts no sync; another replica will"));
+        }
         return lock.acquire(holder, config.lease(), trigger)
                 .invoke(lease -> lease.ifPresent(acquired -> run(acquired, trigger)));
     }
@@ -206,8 +214,21 @@ public class SyncRunner {
         return released;
     }
 
-    /** On SIGTERM: stop the running sync and give its lock back before the process ends. */
+    /**
+     * On SIGTERM, as readiness goes down: start no more runs, stop the running one and give its lock
+     * back, so another replica can take over at its next tick instead of waiting for the lease.
+     */
+    void drain(@Observes ShutdownDelayInitiatedEvent shutdownStarts) {
+        stopRunning();
+    }
+
+    /** The same when the process stops without a shutdown delay (dev mode, tests). */
     void stop(@Observes ShutdownEvent shutdown) {
+        stopRunning();
+    }
+
+    private void stopRunning() {
+        stopping.set(true);
         ActiveRun run = active.get();
         if (run == null) {
             return;
