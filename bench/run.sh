@@ -41,8 +41,7 @@ require_tools() {
 # A fresh database owned by an ordinary role: Row Level Security applies to it as in production.
 fresh_database() {
     "${PSQL[@]}" -c "drop database if exists $DATABASE" \
-        -c "drop role if exists $ROLE" \
-        -c "create role $ROLE login nosuperuser nobypassrls" \
+        -c "do \$\$ begin if not exists (select from pg_roles where rolname = '$ROLE') then create role $ROLE login nosuperuser nobypassrls; end if; end \$\$" \
         -c "create database $DATABASE owner $ROLE"
 }
 

@@ -83,6 +83,7 @@ public class SmartSuiteTarget implements SyncTarget {
         if (config.maxAttempts() < 1) {
             throw new IllegalStateException("GOALKEEPER_SMARTSUITE_MAX_ATTEMPTS must be at least 1");
         }
+        metrics.counter("goalkeeper.smartsuite.refused.goals");
     }
 
     @Override

@@ -75,6 +75,12 @@ public class SyncRunner {
                         + config.target() + "'; this version has: " + targets.stream().map(SyncTarget::name).toList()));
         chosen.checkConfiguration();
         configure(chosen, instanceId.filter(id -> !id.isBlank()).orElseGet(SyncRunner::hostName));
+        // Exported at 0 from the start, so rates and alerts see a series before the first event.
+        metrics.counter("goalkeeper.sync.takeovers");
+        metrics.counter("goalkeeper.sync.renewal.failures");
+        for (String outcome : new String[] { RunOutcome.SUCCEEDED, RunOutcome.FAILED, RunOutcome.ABANDONED }) {
+            metrics.counter("goalkeeper.sync.runs", "outcome", outcome);
+        }
     }
 
     /** Chooses the target and names this replica; its name gets a random suffix. */

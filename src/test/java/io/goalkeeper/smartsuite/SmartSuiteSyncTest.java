@@ -321,6 +321,21 @@ class SmartSuiteSyncTest {
         assertThat(Db.count(pool, "select count(*) from goal_sync_state where rejected_version is not null")).isZero();
     }
 
+    @Test
+    void everySyncAndSmartSuiteMetricTheReadmeListsIsExported() throws Exception {
+        seed(1, 2);
+        assertThat(sync().getString("outcome")).isEqualTo("succeeded");
+        String scrape = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher documented = java.util.regex.Pattern.compile("^\\| `(goalkeeper_(sync|smartsuite)_\\w+)`",
+                java.util.regex.Pattern.MULTILINE).matcher(java.nio.file.Files.readString(java.nio.file.Path.of("README.md")));
+        List<String> names = new ArrayList<>();
+        while (documented.find()) {
+            names.add(documented.group(1));
+        }
+        assertThat(names).hasSizeGreaterThanOrEqualTo(9);
+        assertThat(names).allSatisfy(name -> assertThat(scrape).containsPattern("(?m)^" + name + "(_count)?[{ ]"));
+    }
+
     private final Map<UUID, String> owners = new HashMap<>();
 
     /** {@code users} users with {@code perUser} goals each, made through the API with every field used. */
