@@ -9,7 +9,6 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -473,10 +472,5 @@ public final class FakeSmartSuite implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    @Override
-    public String toString() {
-        return "FakeSmartSuite" + slugs.keySet().stream().map(l -> l.toLowerCase(Locale.ROOT)).toList();
     }
 }
