@@ -227,7 +227,7 @@ public class SmartSuiteClient {
     }
 
     /** How long to wait before attempt {@code attempt + 1}: exponential, capped, with jitter. */
-    Duration backoff(int attempt) {
+    private Duration backoff(int attempt) {
         long base = Math.min(config.retryMaxBackoff().toMillis(),
                 config.retryBackoff().toMillis() << Math.min(attempt - 1, 20));
         return Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));

@@ -1,10 +1,12 @@
 package io.goalkeeper.smartsuite;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -23,6 +25,8 @@ import io.goalkeeper.sync.ChangeFeed.Deletion;
 import io.goalkeeper.sync.ChangeFeed.Pushed;
 import io.goalkeeper.sync.ChangeFeed.Rejected;
 import io.goalkeeper.sync.ChangeFeed.Repoint;
+import io.goalkeeper.sync.LeaseLost;
+import io.goalkeeper.sync.SyncConfig;
 import io.goalkeeper.sync.SyncTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
@@ -41,6 +45,9 @@ public class SmartSuiteTarget implements SyncTarget {
 
     @Inject
     SmartSuiteConfig config;
+
+    @Inject
+    SyncConfig syncConfig;
 
     @Inject
     SmartSuiteClient client;
@@ -83,18 +90,31 @@ public class SmartSuiteTarget implements SyncTarget {
         if (config.maxAttempts() < 1) {
             throw new IllegalStateException("GOALKEEPER_SMARTSUITE_MAX_ATTEMPTS must be at least 1");
         }
+        if (syncConfig.batchSize() > SmartSuiteClient.BULK_LIMIT) {
+            throw new IllegalStateException("GOALKEEPER_SYNC_BATCH_SIZE must be at most " + SmartSuiteClient.BULK_LIMIT
+                    + " with SmartSuite, whose bulk calls take at most " + SmartSuiteClient.BULK_LIMIT + " items");
+        }
         metrics.counter("goalkeeper.smartsuite.refused.goals");
     }
 
+    /**
+     * Reconciles when it is due. A reconciliation that fails does not stop the push (its own calls
+     * may be what SmartSuite refuses); it is tried again one period later.
+     */
     @Override
     public Uni<Void> beginRun(long token) {
-        return fields().chain(resolved -> feed.reconciliationDue(config.reconcileEvery())
-                .chain(due -> due ? reconciler.reconcile(token, resolved) : Uni.createFrom().voidItem()));
+        return feed.reconciliationDue(config.reconcileEvery()).chain(due -> !due ? Uni.createFrom().voidItem()
+                : fields().chain(resolved -> reconciler.reconcile(token, resolved))
+                        .onFailure(failure -> !(failure instanceof LeaseLost)).recoverWithUni(failure -> {
+                            LOG.errorf("Reconciling the SmartSuite table failed; changes are pushed anyway and the next"
+                                    + " attempt comes in %s: %s", config.reconcileEvery(), failure.getMessage());
+                            return feed.markReconciled(token);
+                        }));
     }
 
     @Override
     public Uni<PushResult> push(Batch batch) {
-        return fields().chain(resolved -> delete(batch.deletions())
+        return fields().chain(resolved -> delete(resolved, batch.deletions())
                 .chain(deleted -> batch.changes().isEmpty() ? Uni.createFrom().item(new PushResult(List.of(), deleted))
                         : write(resolved, batch.changes(), false)
                                 .map(written -> new PushResult(written.pushed(), deleted, written.repointed(),
@@ -116,7 +136,33 @@ public class SmartSuiteTarget implements SyncTarget {
                 });
     }
 
-    private Uni<List<UUID>> delete(List<Deletion> deletions) {
+    /** Finds the records of deleted goals whose create was sent but never recorded, then deletes. */
+    private Uni<List<UUID>> delete(TableFields resolved, List<Deletion> deletions) {
+        List<Deletion> unknown = deletions.stream().filter(d -> d.remoteId() == null && d.createSent()).toList();
+        if (unknown.isEmpty()) {
+            return deleteKnown(deletions);
+        }
+        return client.list(resolved.recordsOf(unknown.stream().map(Deletion::goalId).toList()), 0, SmartSuiteClient.LIST_LIMIT)
+                .chain(page -> {
+                    Map<UUID, List<String>> found = new HashMap<>();
+                    for (JsonNode record : page.items()) {
+                        resolved.goalIdOf(record).ifPresent(goal -> found.computeIfAbsent(goal, g -> new ArrayList<>())
+                                .add(record.path("id").asText()));
+                    }
+                    List<Deletion> expanded = new ArrayList<>();
+                    for (Deletion d : deletions) {
+                        List<String> records = d.remoteId() == null ? found.getOrDefault(d.goalId(), List.of()) : List.of();
+                        if (records.isEmpty()) {
+                            expanded.add(d);
+                        } else {
+                            records.forEach(id -> expanded.add(new Deletion(d.goalId(), d.userId(), id)));
+                        }
+                    }
+                    return deleteKnown(expanded).map(deleted -> deleted.stream().distinct().toList());
+                });
+    }
+
+    private Uni<List<UUID>> deleteKnown(List<Deletion> deletions) {
         List<UUID> neverPushed = deletions.stream().filter(d -> d.remoteId() == null).map(Deletion::goalId).toList();
         List<Deletion> remote = deletions.stream().filter(d -> d.remoteId() != null).toList();
         if (remote.isEmpty()) {
@@ -140,9 +186,11 @@ public class SmartSuiteTarget implements SyncTarget {
                             .collect().asList()
                             .map(confirmed -> {
                                 gone.addAll(confirmed);
+                                // A goal counts as deleted once every record it had is gone.
+                                Set<UUID> kept = new HashSet<>();
+                                remote.stream().filter(d -> !gone.contains(d.remoteId())).forEach(d -> kept.add(d.goalId()));
                                 List<UUID> deleted = new ArrayList<>(neverPushed);
-                                remote.stream().filter(d -> gone.contains(d.remoteId())).map(Deletion::goalId)
-                                        .forEach(deleted::add);
+                                remote.stream().map(Deletion::goalId).filter(goal -> !kept.contains(goal)).forEach(deleted::add);
                                 return deleted;
                             });
                 });
@@ -151,21 +199,25 @@ public class SmartSuiteTarget implements SyncTarget {
     /**
      * Creates or updates these goals (all of one kind). When SmartSuite refuses the data (400, 422),
      * the table may have changed: its schema is read again, and a missing field fails the run naming
-     * it. If the fields are as they were, the goals themselves are at fault: the batch is halved until
-     * each refused goal stands alone, and those are set aside with SmartSuite's reason.
+     * it. If the fields are as they were, the batch is halved to find the goal at fault, which is set
+     * aside with SmartSuite's reason. When both halves are refused the fault is not one goal's (a field
+     * of the wrong type, say): the run fails and nothing is set aside, after at most three calls.
      */
     private Uni<PushResult> write(TableFields resolved, List<Change> changes, boolean schemaChecked) {
-        Uni<PushResult> sent = changes.get(0).remoteId() != null ? update(resolved, changes) : create(resolved, changes);
-        return sent.onFailure(SmartSuiteTarget::refusedData).recoverWithUni(failure -> {
+        return send(resolved, changes).onFailure(SmartSuiteTarget::refusedData).recoverWithUni(failure -> {
             if (!schemaChecked) {
-                return reread().chain(current -> current.equals(resolved) ? split(resolved, changes, failure)
+                return reread().chain(current -> current.equals(resolved) ? isolate(resolved, changes, failure)
                         : write(current, changes, true));
             }
-            return split(resolved, changes, failure);
+            return isolate(resolved, changes, failure);
         });
     }
 
-    private Uni<PushResult> split(TableFields resolved, List<Change> changes, Throwable failure) {
+    private Uni<PushResult> send(TableFields resolved, List<Change> changes) {
+        return changes.get(0).remoteId() != null ? update(resolved, changes) : create(resolved, changes);
+    }
+
+    private Uni<PushResult> isolate(TableFields resolved, List<Change> changes, Throwable failure) {
         if (changes.size() == 1) {
             Change refused = changes.get(0);
             LOG.errorf("SmartSuite refused goal %s (user %s, version %d); it waits until the goal changes: %s",
@@ -174,9 +226,24 @@ public class SmartSuiteTarget implements SyncTarget {
             return Uni.createFrom().item(new PushResult(List.of(), List.of(), List.of(), List.of(new Rejected(
                     refused.goal().id(), refused.userId(), refused.goal().version(), failure.getMessage()))));
         }
-        int half = changes.size() / 2;
-        return write(resolved, changes.subList(0, half), true)
-                .chain(first -> write(resolved, changes.subList(half, changes.size()), true).map(second -> merge(first, second)));
+        List<Change> first = changes.subList(0, changes.size() / 2);
+        List<Change> second = changes.subList(changes.size() / 2, changes.size());
+        return attempt(resolved, first).chain(a -> attempt(resolved, second).chain(b -> {
+            if (a.isEmpty() && b.isEmpty()) {
+                return Uni.createFrom().failure(new SmartSuiteException(((SmartSuiteException) failure).status(), false,
+                        "SmartSuite refuses the data of every part of a batch, so the table, not one goal, is at fault;"
+                                + " nothing was set aside: " + failure.getMessage()));
+            }
+            Uni<PushResult> left = a.isPresent() ? Uni.createFrom().item(a.get()) : isolate(resolved, first, failure);
+            Uni<PushResult> right = b.isPresent() ? Uni.createFrom().item(b.get()) : isolate(resolved, second, failure);
+            return left.chain(l -> right.map(r -> merge(l, r)));
+        }));
+    }
+
+    /** The result of sending these goals, or empty when SmartSuite refuses their data. */
+    private Uni<Optional<PushResult>> attempt(TableFields resolved, List<Change> changes) {
+        return send(resolved, changes).map(Optional::of)
+                .onFailure(SmartSuiteTarget::refusedData).recoverWithItem(Optional.empty());
     }
 
     private static boolean refusedData(Throwable failure) {
@@ -202,10 +269,11 @@ public class SmartSuiteTarget implements SyncTarget {
                 if (updated.contains(c.remoteId())) {
                     pushed.add(new Pushed(c.goal().id(), c.userId(), c.goal().version(), c.remoteId()));
                 } else {
-                    // SmartSuite drops ids it does not know: the record was deleted, so the goal gets a new one.
+                    // SmartSuite drops ids it does not know: the record was most likely deleted, so the goal gets
+                    // a new one, after a look for any record of it, in case the id was left out for another reason.
                     LOG.warnf("SmartSuite has no record %s for goal %s any more; it will be created again",
                             c.remoteId(), c.goal().id());
-                    gone.add(new Repoint(c.goal().id(), c.userId(), null));
+                    gone.add(new Repoint(c.goal().id(), c.userId(), null, true));
                 }
             }
             return new PushResult(pushed, List.of(), gone, List.of());
@@ -218,36 +286,26 @@ public class SmartSuiteTarget implements SyncTarget {
             Set<UUID> found = found(adopted);
             List<Change> fresh = changes.stream().filter(c -> !found.contains(c.goal().id())).toList();
             return fresh.isEmpty() ? Uni.createFrom().item(adopted)
-                    : createOnce(resolved, fresh, 1).map(created -> merge(adopted, created));
+                    : createOnce(resolved, fresh).map(created -> merge(adopted, created));
         });
     }
 
     /**
      * Sends one bulk create. When it fails in a way that may have created the records anyway (a 5xx,
-     * a reset, a timeout), looks them up first and sends again only those SmartSuite does not have.
+     * a reset, a timeout: SmartSuite may even still be working on it), the records are looked up; those
+     * found are linked, the others stay pending as sent, and the next run looks for them again before
+     * creating them, so a create that lands late makes no duplicate.
      */
-    private Uni<PushResult> createOnce(TableFields resolved, List<Change> fresh, int attempt) {
+    private Uni<PushResult> createOnce(TableFields resolved, List<Change> fresh) {
         return client.bulkCreate(fresh.stream().map(c -> resolved.render(c.goal(), c.userId())).toList())
                 .map(answer -> created(resolved, fresh, answer))
                 .onFailure(e -> e instanceof SmartSuiteException s && s.maybeApplied())
                 .recoverWithUni(failure -> {
-                    LOG.warnf("SmartSuite bulk create of %d records failed and may have been carried out (attempt %d of %d); "
-                            + "looking them up before sending again: %s", fresh.size(), attempt, config.maxAttempts(),
-                            failure.getMessage());
-                    return adopt(resolved, fresh).chain(recovered -> {
-                        Set<UUID> found = found(recovered);
-                        List<Change> missing = fresh.stream().filter(c -> !found.contains(c.goal().id())).toList();
-                        if (missing.isEmpty()) {
-                            return Uni.createFrom().item(recovered);
-                        }
-                        if (attempt >= config.maxAttempts()) {
-                            return recovered.isEmpty() ? Uni.createFrom().failure(failure)
-                                    : Uni.createFrom().item(recovered);
-                        }
-                        return Uni.createFrom().voidItem().onItem().delayIt().by(client.backoff(attempt))
-                                .chain(() -> createOnce(resolved, missing, attempt + 1))
-                                .map(created -> merge(recovered, created));
-                    });
+                    LOG.warnf("SmartSuite bulk create of %d records failed and may have been carried out; looking them up: %s",
+                            fresh.size(), failure.getMessage());
+                    return adopt(resolved, fresh).chain(recovered -> recovered.isEmpty()
+                            ? Uni.createFrom().failure(failure)
+                            : Uni.createFrom().item(recovered));
                 });
     }
 

@@ -53,7 +53,12 @@ public class TableReconciler {
         final Map<UUID, List<String>> orphans = new HashMap<>();
         int records;
         int unnamed;
+        int total = -1;
     }
+
+    /** Orphans beyond this share of the table are not deleted: a mistake elsewhere is likelier than that many strays. */
+    private static final int ORPHAN_SHARE = 5;
+    private static final int ORPHANS_ALWAYS_DELETED = 25;
 
     /** Lists the table, repairs it and notes the time, all writes fenced by the run's token. */
     public Uni<Void> reconcile(long token, TableFields fields) {
@@ -92,6 +97,9 @@ public class TableReconciler {
                         }
                     }
                     scan.records += page.items().size();
+                    if (scan.total < 0) {
+                        scan.total = page.total();
+                    }
                     return feed.tracked(List.copyOf(byGoal.keySet())).map(tracked -> {
                         Map<UUID, Tracked> live = new HashMap<>();
                         tracked.forEach(t -> live.put(t.goal().id(), t));
@@ -130,12 +138,19 @@ public class TableReconciler {
         Map<UUID, RemoteRecord> storedByGoal = new HashMap<>();
         stored.forEach(r -> storedByGoal.put(r.goalId(), r));
 
-        for (var orphan : scan.orphans.entrySet()) {
-            delete.addAll(orphan.getValue());
-            RemoteRecord known = storedByGoal.get(orphan.getKey());
-            if (known != null) {
-                // A deleted goal still pending: its record is deleted here, so its deletion needs no call.
-                repoint.add(new Repoint(known.goalId(), known.userId(), null));
+        int orphans = scan.orphans.values().stream().mapToInt(List::size).sum();
+        if (orphans > Math.max(ORPHANS_ALWAYS_DELETED, scan.records / ORPHAN_SHARE)) {
+            LOG.errorf("Reconciliation found %d of %d SmartSuite records whose goal does not exist; that is too many to be"
+                    + " strays, so none is deleted: check that the service reads the right database and table", orphans,
+                    scan.records);
+        } else {
+            for (var orphan : scan.orphans.entrySet()) {
+                delete.addAll(orphan.getValue());
+                RemoteRecord known = storedByGoal.get(orphan.getKey());
+                if (known != null) {
+                    // A deleted goal still pending: its record is deleted here, so its deletion needs no call.
+                    repoint.add(new Repoint(known.goalId(), known.userId(), null));
+                }
             }
         }
         for (var entry : scan.owners.entrySet()) {
@@ -156,11 +171,18 @@ public class TableReconciler {
                 edited++;
             }
         }
+        // Paging by offset can skip records when the table changes during the scan: then a record not
+        // seen may still exist, and is not taken for missing.
+        boolean complete = scan.records == scan.total;
         for (RemoteRecord known : stored) {
-            if (!scan.owners.containsKey(known.goalId()) && !scan.orphans.containsKey(known.goalId())) {
+            if (complete && !scan.owners.containsKey(known.goalId()) && !scan.orphans.containsKey(known.goalId())) {
                 repoint.add(new Repoint(known.goalId(), known.userId(), null));
                 missing++;
             }
+        }
+        if (!complete) {
+            LOG.warnf("The SmartSuite table changed during reconciliation (%d records read, %d listed at first); "
+                    + "missing records are looked for again next time", scan.records, scan.total);
         }
         LOG.infof("Reconciled the SmartSuite table in %d ms: %d records (%d without a goal id, left alone), "
                 + "%d of deleted goals and %d duplicates to delete, %d relinked, %d edited by hand, %d missing",

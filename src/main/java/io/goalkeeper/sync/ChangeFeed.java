@@ -33,13 +33,16 @@ public class ChangeFeed {
                    s.remote_id is null and s.create_sent_at is not null as create_sent
             from goals g
             left join goal_sync_state s on s.goal_id = g.id
-            where (s.goal_id is null or s.pushed_version is distinct from g.version)
+            where (s.goal_id is null or s.pushed_version is distinct from g.version
+                   -- deleted and created again under the same id: its version may match the old one's
+                   or exists (select 1 from goal_tombstones t where t.goal_id = g.id))
               and s.rejected_version is distinct from g.version
             order by s.remote_id is null, g.seq
             limit $1""";
 
     private static final String PENDING_DELETIONS = """
-            select t.goal_id, t.user_id, s.remote_id
+            select t.goal_id, t.user_id, s.remote_id,
+                   s.remote_id is null and s.create_sent_at is not null as create_sent
             from goal_tombstones t
             left join goal_sync_state s on s.goal_id = t.goal_id
             where not exists (select 1 from goals g where g.id = t.goal_id)
@@ -57,18 +60,25 @@ public class ChangeFeed {
     /**
      * Records a batch as pushed, only while the run's token holds a live lease. {@code for share} keeps
      * the lock row from changing hands until this transaction ends, so a takeover waits for it. A null
-     * version leaves the goal pending (to push again to the record named, or to create when none is).
+     * version leaves the goal pending (to push again to the record named, or to create when none is;
+     * {@code may_exist} notes it as a create that may have been sent, so a record is looked for first).
      */
     private static final String MARK_PUSHED = FENCE + """
             , pushed as (
                 insert into goal_sync_state (goal_id, user_id, pushed_version, remote_id, pushed_at, create_sent_at)
-                select p.goal_id, p.user_id, p.version, p.remote_id, clock_timestamp(), null
-                from unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[]) as p(goal_id, user_id, version, remote_id)
+                select p.goal_id, p.user_id, p.version, p.remote_id, clock_timestamp(),
+                       case when p.may_exist then clock_timestamp() end
+                from unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[], $11::boolean[])
+                    as p(goal_id, user_id, version, remote_id, may_exist)
                 where exists (select 1 from fence)
                 on conflict (goal_id) do update
                     set user_id = excluded.user_id, pushed_version = excluded.pushed_version,
-                        remote_id = excluded.remote_id, pushed_at = excluded.pushed_at, create_sent_at = null,
-                        rejected_version = null, rejected_error = null
+                        remote_id = excluded.remote_id, pushed_at = excluded.pushed_at,
+                        create_sent_at = excluded.create_sent_at, rejected_version = null, rejected_error = null
+            ), resurrected as (
+                delete from goal_tombstones t
+                where t.goal_id = any($2::uuid[]) and exists (select 1 from goals g where g.id = t.goal_id)
+                  and exists (select 1 from fence)
             ), rejected as (
                 insert into goal_sync_state (goal_id, user_id, pushed_version, remote_id, pushed_at, rejected_version, rejected_error)
                 select r.goal_id, r.user_id, null, null, clock_timestamp(), r.version, r.error
@@ -126,8 +136,14 @@ public class ChangeFeed {
         }
     }
 
-    /** A deleted goal to remove from the target; {@code remoteId} is null if it never reached it. */
-    public record Deletion(UUID goalId, String userId, String remoteId) {
+    /**
+     * A deleted goal to remove from the target; {@code remoteId} is null if it never reached it, or if
+     * its create was sent and never recorded ({@code createSent}): then a record may exist.
+     */
+    public record Deletion(UUID goalId, String userId, String remoteId, boolean createSent) {
+        public Deletion(UUID goalId, String userId, String remoteId) {
+            this(goalId, userId, remoteId, false);
+        }
     }
 
     public record Batch(List<Change> changes, List<Deletion> deletions) {
@@ -140,8 +156,14 @@ public class ChangeFeed {
     public record Pushed(UUID goalId, String userId, long version, String remoteId) {
     }
 
-    /** A goal to push again, to the record named ({@code remoteId}), or as a new one when that is null. */
-    public record Repoint(UUID goalId, String userId, String remoteId) {
+    /**
+     * A goal to push again, to the record named ({@code remoteId}), or as a new one when that is null;
+     * {@code mayExist}: a record of it may exist all the same, so one is looked for before creating.
+     */
+    public record Repoint(UUID goalId, String userId, String remoteId, boolean mayExist) {
+        public Repoint(UUID goalId, String userId, String remoteId) {
+            this(goalId, userId, remoteId, false);
+        }
     }
 
     /** A goal the target refused at this version, and its reason; it waits until the goal changes. */
@@ -181,7 +203,7 @@ public class ChangeFeed {
                     List<Deletion> deletions = new ArrayList<>();
                     for (Row row : deletionRows) {
                         deletions.add(new Deletion(row.getUUID("goal_id"), row.getString("user_id"),
-                                row.getString("remote_id")));
+                                row.getString("remote_id"), row.getBoolean("create_sent")));
                     }
                     return new Batch(List.copyOf(changes), List.copyOf(deletions));
                 }));
@@ -205,17 +227,20 @@ public class ChangeFeed {
         List<String> users = new ArrayList<>();
         List<Long> versions = new ArrayList<>();
         List<String> remoteIds = new ArrayList<>();
+        List<Boolean> mayExist = new ArrayList<>();
         for (Pushed p : pushed) {
             goals.add(p.goalId());
             users.add(p.userId());
             versions.add(p.version());
             remoteIds.add(p.remoteId());
+            mayExist.add(false);
         }
         for (Repoint r : repointed) {
             goals.add(r.goalId());
             users.add(r.userId());
             versions.add(null);
             remoteIds.add(r.remoteId());
+            mayExist.add(r.mayExist());
         }
         Tuple parameters = Tuple.tuple()
                 .addLong(token)
@@ -227,7 +252,8 @@ public class ChangeFeed {
                 .addArrayOfUUID(rejected.stream().map(Rejected::goalId).toArray(UUID[]::new))
                 .addArrayOfString(rejected.stream().map(Rejected::userId).toArray(String[]::new))
                 .addArrayOfLong(rejected.stream().map(Rejected::version).toArray(Long[]::new))
-                .addArrayOfString(rejected.stream().map(Rejected::error).toArray(String[]::new));
+                .addArrayOfString(rejected.stream().map(Rejected::error).toArray(String[]::new))
+                .addArrayOfBoolean(mayExist.toArray(Boolean[]::new));
         return fenced(token, MARK_PUSHED, parameters);
     }
 

@@ -73,6 +73,9 @@ public class SyncRunner {
         SyncTarget chosen = targets.stream().filter(t -> t.name().equals(config.target())).findFirst()
                 .orElseThrow(() -> new IllegalStateException("GOALKEEPER_SYNC_TARGET: no sync target named '"
                         + config.target() + "'; this version has: " + targets.stream().map(SyncTarget::name).toList()));
+        if (config.batchSize() < 1) {
+            throw new IllegalStateException("GOALKEEPER_SYNC_BATCH_SIZE must be at least 1");
+        }
         chosen.checkConfiguration();
         configure(chosen, instanceId.filter(id -> !id.isBlank()).orElseGet(SyncRunner::hostName));
         // Exported at 0 from the start, so rates and alerts see a series before the first event.

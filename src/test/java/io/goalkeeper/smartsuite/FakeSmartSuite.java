@@ -49,7 +49,7 @@ public final class FakeSmartSuite implements AutoCloseable {
     public record Call(long atNanos, Op op, int items, int status) {
     }
 
-    private enum Kind { STATUS, SLOW, RESET_BEFORE, RESET_AFTER, HOOK_AFTER }
+    private enum Kind { STATUS, SLOW, LATE, RESET_BEFORE, RESET_AFTER, HOOK_AFTER }
 
     private record Fault(Op op, Kind kind, int status, String retryAfter, Duration delay, Runnable hook) {
     }
@@ -137,6 +137,11 @@ public final class FakeSmartSuite implements AutoCloseable {
     /** The next call of {@code op} answers only after {@code delay}. */
     public synchronized void slow(Op op, Duration delay) {
         faults.add(new Fault(op, Kind.SLOW, 0, null, delay, null));
+    }
+
+    /** The next call of {@code op} is carried out only after {@code delay}, then answered: as a backend still at work after the client gave up. */
+    public synchronized void late(Op op, Duration delay) {
+        faults.add(new Fault(op, Kind.LATE, 0, null, delay, null));
     }
 
     /** The next call of {@code op} has its connection reset before anything is done. */
@@ -245,6 +250,13 @@ public final class FakeSmartSuite implements AutoCloseable {
                 request.response().putHeader("Retry-After", fault.retryAfter);
             }
             respond(request, op, 0, fault.status, new JsonObject().put("detail", "Fault " + fault.status + " from the fake."));
+            return;
+        }
+        if (fault != null && fault.kind == Kind.LATE) {
+            vertx.setTimer(fault.delay.toMillis(), id -> {
+                Reply late = carryOut(op, request, body);
+                respond(request, op, late.items, late.status, late.body);
+            });
             return;
         }
         if (fault != null && fault.kind == Kind.RESET_BEFORE) {
