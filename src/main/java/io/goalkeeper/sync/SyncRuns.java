@@ -1,5 +1,6 @@
 package io.goalkeeper.sync;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -23,8 +24,32 @@ public class SyncRuns {
             id, token, holder, trigger, started_at, finished_at, outcome, taken_over_from, created, updated,
             deleted, error""";
 
+    /** The newest runs that failed or were abandoned in a row, and how long ago (database time) the newest ended. */
+    private static final String FAILURE_STREAK = """
+            with recent as (
+                select outcome, finished_at, row_number() over (order by id desc) as position
+                from sync_runs order by id desc limit 16
+            )
+            select count(*) filter (where outcome in ('failed', 'abandoned') and position < coalesce(
+                       (select min(position) from recent where outcome not in ('failed', 'abandoned')), 17)) as failures,
+                   (select extract(epoch from clock_timestamp() - finished_at) from recent where position = 1) as since_end
+            from recent""";
+
+    /** Runs that failed in a row (at most 16 are looked at), and the time since the newest ended (null: none did). */
+    public record FailureStreak(int failures, Duration sinceLastEnd) {
+    }
+
     @Inject
     Pool pool;
+
+    public Uni<FailureStreak> failureStreak() {
+        return execute(FAILURE_STREAK, Tuple.tuple()).map(rows -> {
+            Row row = rows.iterator().next();
+            Double since = row.getDouble("since_end");
+            return new FailureStreak(row.getInteger("failures"),
+                    since == null ? null : Duration.ofMillis(Math.round(since * 1000)));
+        });
+    }
 
     /** The newest runs first. */
     public Uni<List<SyncRun>> newest(int limit) {

@@ -35,6 +35,9 @@ class LeaseLockTest {
     @Inject
     Pool pool;
 
+    @Inject
+    SyncRuns runs;
+
     /** The lock as a case leaves it before the action: idle, held by "a" with a live lease, or with a stale one. */
     enum Given {
         IDLE, HELD_LIVE, HELD_STALE
@@ -154,6 +157,19 @@ class LeaseLockTest {
         assertThat(afterFailure.syncCount()).isEqualTo(count + 1);
         assertThat(afterFailure.lastError()).isEqualTo("target down");
         assertThat(afterFailure.lastSuccessAt()).isEqualTo(afterSuccess.lastSuccessAt());
+    }
+
+    @Test
+    void theFailureStreakCountsTheNewestFailedRunsInDatabaseTime() {
+        Db.idleSyncLock(pool);
+        assertThat(release(acquire("a", LIVE).orElseThrow(), RunOutcome.succeeded(0, 0, 0))).isTrue();
+        assertThat(runs.failureStreak().await().atMost(WAIT).failures()).isZero();
+        for (int i = 0; i < 3; i++) {
+            assertThat(release(acquire("a", LIVE).orElseThrow(), RunOutcome.failed("target down", 0, 0, 0))).isTrue();
+        }
+        SyncRuns.FailureStreak streak = runs.failureStreak().await().atMost(WAIT);
+        assertThat(streak.failures()).isEqualTo(3);
+        assertThat(streak.sinceLastEnd()).isBetween(Duration.ZERO, Duration.ofSeconds(5));
     }
 
     @Test
