@@ -46,45 +46,41 @@ class PackagedServiceIT {
 
     @Test
     void withoutAJwtKeyTheStartStopsWithALineNamingTheSetting() throws Exception {
-        try (ServiceProcess service = ServiceProcess.start(postgres.environment())) {
-            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).as("the process stops by itself").isTrue();
-            assertThat(service.process().exitValue()).isNotZero();
-            assertThat(service.output()).contains("mp.jwt.verify.publickey.location");
-        }
+        assertTheStartStopsSaying(postgres.environment(), "mp.jwt.verify.publickey.location");
     }
 
     @Test
     void theSmartSuiteTargetWithoutCredentialsStopsTheStartNamingEachMissingSetting() throws Exception {
-        Map<String, String> environment = new HashMap<>(postgres.environment());
-        environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("dev/jwt/public.pem").toAbsolutePath().toString());
-        environment.put("GOALKEEPER_SYNC_TARGET", "smartsuite");
-        environment.put("GOALKEEPER_SMARTSUITE_TABLE_ID", "6565d1f0c0ffee0000000001");
-        try (ServiceProcess service = ServiceProcess.start(environment)) {
-            assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).as("the process stops by itself").isTrue();
-            assertThat(service.process().exitValue()).isNotZero();
-            assertThat(service.output()).contains(
-                    "GOALKEEPER_SMARTSUITE_API_TOKEN, GOALKEEPER_SMARTSUITE_ACCOUNT_ID are required when GOALKEEPER_SYNC_TARGET is smartsuite");
-        }
+        assertTheStartStopsSaying(withKey(Map.of("GOALKEEPER_SYNC_TARGET", "smartsuite",
+                "GOALKEEPER_SMARTSUITE_TABLE_ID", "6565d1f0c0ffee0000000001")),
+                "GOALKEEPER_SMARTSUITE_API_TOKEN, GOALKEEPER_SMARTSUITE_ACCOUNT_ID are required when GOALKEEPER_SYNC_TARGET is smartsuite");
     }
 
     @Test
     void theOpenAiPlannerWithoutItsEndpointStopsTheStartNamingTheSettings() throws Exception {
+        assertTheStartStopsSaying(withKey(Map.of("GOALKEEPER_PLANNER", "openai")),
+                "GOALKEEPER_PLANNER_OPENAI_BASE_URL, GOALKEEPER_PLANNER_OPENAI_MODEL are required when GOALKEEPER_PLANNER is openai");
+    }
+
+    /** The database's settings, the dev key and these. */
+    private static Map<String, String> withKey(Map<String, String> settings) {
         Map<String, String> environment = new HashMap<>(postgres.environment());
         environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("dev/jwt/public.pem").toAbsolutePath().toString());
-        environment.put("GOALKEEPER_PLANNER", "openai");
+        environment.putAll(settings);
+        return environment;
+    }
+
+    private static void assertTheStartStopsSaying(Map<String, String> environment, String line) throws Exception {
         try (ServiceProcess service = ServiceProcess.start(environment)) {
             assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).as("the process stops by itself").isTrue();
             assertThat(service.process().exitValue()).isNotZero();
-            assertThat(service.output()).contains(
-                    "GOALKEEPER_PLANNER_OPENAI_BASE_URL, GOALKEEPER_PLANNER_OPENAI_MODEL are required when GOALKEEPER_PLANNER is openai");
+            assertThat(service.output()).contains(line);
         }
     }
 
     @Test
     void servesTheApiOnAMigratedDatabaseAndStopsCleanlyOnSigterm() throws Exception {
-        Map<String, String> environment = new HashMap<>(postgres.environment());
-        environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("dev/jwt/public.pem").toAbsolutePath().toString());
-        try (ServiceProcess service = ServiceProcess.start(environment).awaitReady(Duration.ofSeconds(60))) {
+        try (ServiceProcess service = ServiceProcess.start(withKey(Map.of())).awaitReady(Duration.ofSeconds(60))) {
             HttpResponse<String> list = service.get("/api/v1/goals", Tokens.forUser(Tokens.newUser()));
             assertThat(list.statusCode()).isEqualTo(200);
             assertThat(list.body()).isEqualTo("[]");

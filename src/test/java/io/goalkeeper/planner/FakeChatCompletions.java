@@ -5,12 +5,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
+import io.goalkeeper.support.LocalHttpServer;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,21 +25,17 @@ public final class FakeChatCompletions implements AutoCloseable {
     private record Reply(int status, String body, Duration delay) {
     }
 
-    private final Vertx vertx = Vertx.vertx();
-    private final HttpServer server;
+    private final LocalHttpServer server;
     private final Deque<Reply> replies = new ArrayDeque<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
     public FakeChatCompletions() {
-        server = vertx.createHttpServer().requestHandler(this::handle);
-        CountDownLatch started = new CountDownLatch(1);
-        server.listen(0, "127.0.0.1").onComplete(result -> started.countDown());
-        await(started);
+        server = LocalHttpServer.start(this::handle);
     }
 
     /** The API root to configure as {@code goalkeeper.planner.openai.base-url}. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.actualPort() + "/v1";
+        return "http://127.0.0.1:" + server.port() + "/v1";
     }
 
     /** The next request gets a completion whose message content is {@code content}. */
@@ -75,9 +68,7 @@ public final class FakeChatCompletions implements AutoCloseable {
 
     @Override
     public void close() {
-        CountDownLatch closed = new CountDownLatch(1);
-        vertx.close().onComplete(ignored -> closed.countDown());
-        await(closed);
+        server.close();
     }
 
     private void handle(HttpServerRequest request) {
@@ -97,19 +88,8 @@ public final class FakeChatCompletions implements AutoCloseable {
             if (reply.delay.isZero()) {
                 send.run();
             } else {
-                vertx.setTimer(reply.delay.toMillis(), id -> send.run());
+                server.vertx().setTimer(reply.delay.toMillis(), id -> send.run());
             }
         });
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the fake chat-completions server did not start or stop in time");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

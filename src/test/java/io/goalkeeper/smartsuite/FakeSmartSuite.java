@@ -11,13 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-import io.vertx.core.Vertx;
+import io.goalkeeper.support.LocalHttpServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -58,8 +55,7 @@ public final class FakeSmartSuite implements AutoCloseable {
             "Milestones", "Goal Version" };
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Vertx vertx = Vertx.vertx();
-    private final HttpServer server;
+    private final LocalHttpServer server;
     private final Map<String, String> slugs = new LinkedHashMap<>();
     private final Map<String, JsonObject> records = new LinkedHashMap<>();
     private final Map<String, JsonObject> deleted = new LinkedHashMap<>();
@@ -75,18 +71,12 @@ public final class FakeSmartSuite implements AutoCloseable {
         for (String label : LABELS) {
             slugs.put(label, "s" + HexFormat.of().formatHex(bytes(5)).substring(0, 9));
         }
-        server = vertx.createHttpServer().requestHandler(this::handle);
-        CountDownLatch started = new CountDownLatch(1);
-        server.listen(0, "127.0.0.1").onComplete(result -> started.countDown());
-        await(started);
-        if (server.actualPort() <= 0) {
-            throw new IllegalStateException("the fake SmartSuite could not listen");
-        }
+        server = LocalHttpServer.start(this::handle);
     }
 
     /** The API root to configure as {@code goalkeeper.smartsuite.base-url}. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.actualPort() + "/api/v1";
+        return "http://127.0.0.1:" + server.port() + "/api/v1";
     }
 
     /** The slug of the field with this label. */
@@ -214,9 +204,7 @@ public final class FakeSmartSuite implements AutoCloseable {
 
     @Override
     public void close() {
-        CountDownLatch closed = new CountDownLatch(1);
-        vertx.close().onComplete(ignored -> closed.countDown());
-        await(closed);
+        server.close();
     }
 
     private void handle(HttpServerRequest request) {
@@ -253,7 +241,7 @@ public final class FakeSmartSuite implements AutoCloseable {
             return;
         }
         if (fault != null && fault.kind == Kind.LATE) {
-            vertx.setTimer(fault.delay.toMillis(), id -> {
+            server.vertx().setTimer(fault.delay.toMillis(), id -> {
                 Reply late = carryOut(op, request, body);
                 respond(request, op, late.items, late.status, late.body);
             });
@@ -278,7 +266,7 @@ public final class FakeSmartSuite implements AutoCloseable {
             calls.add(new Call(now, op, done.items, 0));
             new Thread(fault.hook, "fake-smartsuite-hook").start();
         } else if (fault != null && fault.kind == Kind.SLOW) {
-            vertx.setTimer(fault.delay.toMillis(), id -> respond(request, op, done.items, done.status, done.body));
+            server.vertx().setTimer(fault.delay.toMillis(), id -> respond(request, op, done.items, done.status, done.body));
         } else {
             respond(request, op, done.items, done.status, done.body);
         }
@@ -473,16 +461,5 @@ public final class FakeSmartSuite implements AutoCloseable {
         byte[] bytes = new byte[n];
         RANDOM.nextBytes(bytes);
         return bytes;
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the fake SmartSuite did not start or stop in time");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
