@@ -68,12 +68,12 @@ show_lock() {
 
 holder=""
 for _ in $(seq 20); do
-    holder=$(show_lock)
+    holder=$(show_lock || true)
     [ -n "$holder" ] && break
     sleep 1
 done
 [ -n "$holder" ] || { echo "no replica took the lock"; exit 1; }
-for _ in 1 2 3; do show_lock > /dev/null; sleep 1; done
+for _ in 1 2 3; do show_lock > /dev/null || true; sleep 1; done
 
 echo "killing the holder, replica-$holder (SIGKILL): its lease runs out within 6 s, and the next tick takes it over"
 kill -9 "${PIDS[$holder]}"
@@ -81,12 +81,16 @@ wait "${PIDS[$holder]}" 2>/dev/null || true
 unset "PIDS[$holder]"
 killed=$(date +%s%N)
 while true; do
-    now=$(show_lock)
+    now=$(show_lock || true)
     if [ -n "$now" ] && [ "$now" != "$holder" ]; then
         echo "replica-$now took over $(( ($(date +%s%N) - killed) / 1000000 )) ms after the kill"
         break
     fi
+    if [ $(( ($(date +%s%N) - killed) / 1000000000 )) -ge 30 ]; then
+        echo "no takeover within 30 s; see the logs"
+        exit 1
+    fi
     sleep 1
 done
-for _ in 1 2 3; do show_lock > /dev/null; sleep 1; done
+for _ in 1 2 3; do show_lock > /dev/null || true; sleep 1; done
 echo "stopping the remaining replicas (SIGTERM)"

@@ -144,8 +144,8 @@ public class OpenAiMilestonePlanner implements MilestonePlanner {
         data.put("lastDay", lastDay.toString());
 
         ObjectNode request = NODES.objectNode();
+        // No temperature: reasoning models refuse any but their default.
         request.put("model", config.model().orElseThrow());
-        request.put("temperature", 0.2);
         ArrayNode messages = request.putArray("messages");
         messages.addObject().put("role", "system").put("content", INSTRUCTIONS);
         messages.addObject().put("role", "user").put("content", data.toString());
@@ -183,7 +183,9 @@ public class OpenAiMilestonePlanner implements MilestonePlanner {
         }
         JsonNode choice = parse(body, "the answer").path("choices").path(0);
         if (!choice.path("message").path("refusal").isMissingNode() && !choice.path("message").path("refusal").isNull()) {
-            throw new PlanningFailed("invalid", "the model refused: " + cut(choice.path("message").path("refusal").asText()));
+            // Only its size: a refusal may quote the goal's own words, which stay out of the log.
+            throw new PlanningFailed("invalid", "the model refused (" + choice.path("message").path("refusal").asText().length()
+                    + " characters)");
         }
         if ("length".equals(choice.path("finish_reason").asText())) {
             throw new PlanningFailed("invalid", "the answer was cut off at the token limit");
@@ -236,8 +238,7 @@ public class OpenAiMilestonePlanner implements MilestonePlanner {
             }
             return LocalDate.parse(text);
         } catch (DateTimeParseException e) {
-            throw new PlanningFailed("invalid", "milestone " + position + " has dueDate \"" + cut(text)
-                    + "\", not a date as YYYY-MM-DD");
+            throw new PlanningFailed("invalid", "milestone " + position + " has a dueDate that is not a date as YYYY-MM-DD");
         }
     }
 

@@ -84,7 +84,8 @@ public class LeaseLock {
                    status = 'running' and lease_until <= clock_timestamp() as stale,
                    floor(extract(epoch from clock_timestamp() - heartbeat_at))::bigint as age_seconds,
                    last_sync_completed_at, last_error, sync_count,
-                   floor(extract(epoch from clock_timestamp() - last_sync_completed_at))::bigint as success_age_seconds
+                   floor(extract(epoch from clock_timestamp() - coalesce(last_sync_completed_at,
+                       (select min(started_at) from sync_runs), clock_timestamp())))::bigint as success_age_seconds
             from sync_metadata where id = 'singleton'""";
 
     @Inject

@@ -27,10 +27,14 @@ public class LockMetrics {
 
     private final AtomicLong ageSeconds = new AtomicLong();
     private final AtomicLong stale = new AtomicLong();
-    private final AtomicLong sinceSuccess = new AtomicLong(-1);
+    private final AtomicLong sinceSuccess = new AtomicLong();
+    private final AtomicLong failureStreak = new AtomicLong();
 
     @Inject
     LeaseLock lock;
+
+    @Inject
+    SyncRuns runs;
 
     @Inject
     MeterRegistry metrics;
@@ -45,9 +49,12 @@ public class LockMetrics {
         gauges.add(Gauge.builder("goalkeeper.sync.lock.stale", stale, AtomicLong::get)
                 .description("1 while the lock is held past its lease, else 0")
                 .register(metrics));
-        gauges.add(Gauge.builder("goalkeeper.sync.last.success.age", sinceSuccess, v -> v.get() < 0 ? Double.NaN : v.get())
+        gauges.add(Gauge.builder("goalkeeper.sync.last.success.age", sinceSuccess, AtomicLong::get)
                 .baseUnit("seconds")
-                .description("Seconds since the last successful sync run ended; NaN before the first")
+                .description("Seconds since the last successful sync run ended, or since the first run started while none has")
+                .register(metrics));
+        gauges.add(Gauge.builder("goalkeeper.sync.failure.streak", failureStreak, AtomicLong::get)
+                .description("Sync runs that failed in a row, newest first (shutdowns and takeovers not counted)")
                 .register(metrics));
     }
 
@@ -67,8 +74,10 @@ public class LockMetrics {
                     boolean running = LockState.RUNNING.equals(state.status());
                     ageSeconds.set(running && state.ageSeconds() != null ? state.ageSeconds() : 0);
                     stale.set(state.stale() ? 1 : 0);
-                    sinceSuccess.set(state.successAgeSeconds() != null ? state.successAgeSeconds() : -1);
+                    sinceSuccess.set(state.successAgeSeconds() != null ? state.successAgeSeconds() : 0);
                 })
+                .chain(() -> runs.failureStreak())
+                .invoke(streak -> failureStreak.set(streak.failures()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

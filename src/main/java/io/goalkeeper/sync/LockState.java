@@ -4,8 +4,8 @@ import java.time.Instant;
 
 /**
  * The lock row as operators see it. {@code stale}, {@code ageSeconds} (time since the last heartbeat)
- * and {@code successAgeSeconds} (time since the last successful run; null before the first) are
- * judged by the database's clock.
+ * and {@code successAgeSeconds} (time since the last successful run ended, or since the first run
+ * started while none has succeeded; 0 before any run) are judged by the database's clock.
  */
 public record LockState(String status, String holder, long token, Instant startedAt, Instant heartbeatAt,
         Instant leaseUntil, boolean stale, Long ageSeconds, Instant lastSuccessAt, String lastError, long syncCount,

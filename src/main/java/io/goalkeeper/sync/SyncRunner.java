@@ -43,6 +43,8 @@ public class SyncRunner {
     private static final Logger LOG = Logger.getLogger(SyncRunner.class);
     /** The longest a stopping replica waits to give its lock back; deployments' grace periods count it in. */
     public static final Duration SHUTDOWN_RELEASE_WAIT = Duration.ofSeconds(10);
+    /** Why a run stopped at shutdown; {@link SyncRuns} passes such runs over when it counts failures. */
+    static final String SHUT_DOWN = "the replica shut down";
 
     @Inject
     LeaseLock lock;
@@ -120,7 +122,6 @@ public class SyncRunner {
                 lease.token(), lease.takenOverFrom() == null ? ""
                         : ", taken over from " + lease.takenOverFrom() + " whose lease had run out");
         ActiveRun run = new ActiveRun(lease, Timer.start(metrics));
-        active.set(run);
         // A renewal slower than the tick period (the database struggling) makes later ticks wait or
         // drop: without this the ticks would fail on back-pressure and renewals would silently stop.
         run.renewals = Multi.createFrom().ticks().every(config.lease().dividedBy(3))
@@ -128,6 +129,7 @@ public class SyncRunner {
                 .onItem().transformToUniAndConcatenate(tick -> renew(run))
                 .subscribe().with(ignored -> {
                 });
+        active.set(run);
         run.work = target.beginRun(lease.token()).chain(() -> pushAll(run, Counts.NONE)).subscribe().with(
                 counts -> finish(run, counts.rejected == 0
                         ? RunOutcome.succeeded(counts.created, counts.updated, counts.deleted)
@@ -136,6 +138,10 @@ public class SyncRunner {
                                 counts.created, counts.updated, counts.deleted)),
                 failure -> finish(run, RunOutcome.failed(describe(failure), run.counts.get().created,
                         run.counts.get().updated, run.counts.get().deleted)));
+        if (stopping.get()) {
+            // SIGTERM came while the lock was being taken: give it back at once.
+            abort(run, SHUT_DOWN);
+        }
     }
 
     private Uni<Counts> pushAll(ActiveRun run, Counts counts) {
@@ -243,7 +249,7 @@ public class SyncRunner {
             return;
         }
         try {
-            abort(run, "the replica shut down").await().atMost(SHUTDOWN_RELEASE_WAIT);
+            abort(run, SHUT_DOWN).await().atMost(SHUTDOWN_RELEASE_WAIT);
         } catch (RuntimeException e) {
             LOG.errorf("Sync run %d: the lock could not be released at shutdown: %s", run.lease.runId(), describe(e));
         }

@@ -24,14 +24,20 @@ public class SyncRuns {
             id, token, holder, trigger, started_at, finished_at, outcome, taken_over_from, created, updated,
             deleted, error""";
 
-    /** The newest runs that failed or were abandoned in a row, and how long ago (database time) the newest ended. */
+    /**
+     * The newest runs that failed in a row, and how long ago (database time) the newest of them ended.
+     * Runs stopped by a replica's shutdown and runs taken over from a dead replica say nothing about
+     * the target, so they are passed over.
+     */
     private static final String FAILURE_STREAK = """
             with recent as (
                 select outcome, finished_at, row_number() over (order by id desc) as position
-                from sync_runs order by id desc limit 16
+                from (select id, outcome, finished_at from sync_runs
+                      where outcome <> 'abandoned' and coalesce(error, '') not like 'aborted: the replica shut down%'
+                      order by id desc limit 16) as counted
             )
-            select count(*) filter (where outcome in ('failed', 'abandoned') and position < coalesce(
-                       (select min(position) from recent where outcome not in ('failed', 'abandoned')), 17)) as failures,
+            select count(*) filter (where outcome = 'failed' and position < coalesce(
+                       (select min(position) from recent where outcome <> 'failed'), 17)) as failures,
                    (select extract(epoch from clock_timestamp() - finished_at) from recent where position = 1) as since_end
             from recent""";
 

@@ -68,7 +68,11 @@ class OpenAiPlannerTest {
         FakeChatCompletions.Received request = fake.received().get(0);
         assertThat(request.headers().get("Authorization")).isEqualTo("Bearer " + FakeChatCompletionsResource.API_KEY);
         assertThat(request.body().getString("model")).isEqualTo("test-model");
-        assertThat(request.body().getJsonObject("response_format").getString("type")).isEqualTo("json_schema");
+        JsonObject format = request.body().getJsonObject("response_format");
+        assertThat(format.getString("type")).isEqualTo("json_schema");
+        assertThat(format.getJsonObject("json_schema").getBoolean("strict")).isTrue();
+        assertThat(format.getJsonObject("json_schema").getJsonObject("schema").getJsonArray("required").getList())
+                .containsExactly("milestones");
         JsonObject data = new JsonObject(userMessage(request));
         assertThat(data.getString("title")).isEqualTo("Run a marathon");
         assertThat(data.getString("description")).isEqualTo("Spring race");
@@ -84,7 +88,15 @@ class OpenAiPlannerTest {
                 new Object[] { "prose around the JSON", answer("Here you go: " + plan(List.of("a", TODAY), List.of("b", TODAY),
                         List.of("c", TODAY))) },
                 new Object[] { "too few milestones", answer(plan(List.of("a", TODAY), List.of("b", TODAY))) },
-                new Object[] { "an unknown member", answer("{\"milestones\": [], \"note\": \"hi\"}") },
+                new Object[] { "an unknown member", answer(plan(List.of("a", TODAY), List.of("b", TODAY), List.of("c", TODAY))
+                        .replaceFirst("}$", ", \"note\": \"hi\"}")) },
+                new Object[] { "an unknown member in a milestone", answer(plan(List.of("a", TODAY), List.of("b", TODAY),
+                        List.of("c", TODAY)).replace("\"title\":\"a\"", "\"title\":\"a\",\"done\":false")) },
+                new Object[] { "more than 7 milestones", answer(plan(List.of("1", TODAY), List.of("2", TODAY), List.of("3", TODAY),
+                        List.of("4", TODAY), List.of("5", TODAY), List.of("6", TODAY), List.of("7", TODAY), List.of("8", TODAY))) },
+                new Object[] { "a refusal", (Script) fake -> fake.reply(200, completion(null, "I can't help with that", "stop")) },
+                new Object[] { "an answer cut off at the token limit", (Script) fake -> fake.reply(200,
+                        completion("{\"milestones\": [", null, "length")) },
                 new Object[] { "a title over 200 characters", answer(plan(List.of(tooLong, TODAY), List.of("b", TODAY),
                         List.of("c", TODAY))) },
                 new Object[] { "a blank title", answer(plan(List.of("  ", TODAY), List.of("b", TODAY), List.of("c", TODAY))) },
@@ -184,12 +196,25 @@ class OpenAiPlannerTest {
 
     @Test
     void plannerCallsAreCountedByOutcome() {
-        String id = goal(Map.of("title", "Counted"));
-        fake.reply(500, "{}");
-        initialize(id, 200);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).containsPattern("goalkeeper_planner_calls_seconds_count\\{[^}]*outcome=\"server-error\"[^}]*\\} [1-9]");
-        assertThat(metrics).contains("goalkeeper_planner_calls_seconds_max{");
+        double successes = calls("success");
+        double timeouts = calls("timeout");
+        fake.answer(plan(List.of("a", TODAY), List.of("b", TODAY), List.of("c", TODAY)));
+        initialize(goal(Map.of("title", "Counted")), 200);
+        fake.answerAfter(Duration.ofSeconds(3), plan(List.of("a", TODAY), List.of("b", TODAY), List.of("c", TODAY)));
+        initialize(goal(Map.of("title", "Counted too")), 200);
+
+        assertThat(calls("success")).isEqualTo(successes + 1);
+        assertThat(calls("timeout")).isEqualTo(timeouts + 1);
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .contains("goalkeeper_planner_calls_seconds_max{");
+    }
+
+    /** The planner calls counted with this outcome so far, as Prometheus reads them. */
+    private static double calls(String outcome) {
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile(
+                "(?m)^goalkeeper_planner_calls_seconds_count\\{[^}]*outcome=\"" + outcome + "\"[^}]*\\} ([0-9.]+)$")
+                .matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        return count.find() ? Double.parseDouble(count.group(1)) : 0;
     }
 
     /** A reply for the fake to give. */
@@ -199,6 +224,14 @@ class OpenAiPlannerTest {
 
     private static Script answer(String content) {
         return fake -> fake.answer(content);
+    }
+
+    /** A chat completion as the endpoint sends it, with this content, refusal and finish reason. */
+    private static String completion(String content, String refusal, String finishReason) {
+        return new JsonObject().put("object", "chat.completion").put("choices", new JsonArray().add(new JsonObject()
+                .put("index", 0).put("finish_reason", finishReason)
+                .put("message", new JsonObject().put("role", "assistant").put("content", content).put("refusal", refusal))))
+                .encode();
     }
 
     private static String plan(List<?>... milestones) {
