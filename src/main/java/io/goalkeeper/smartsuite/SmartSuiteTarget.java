@@ -1,7 +1,6 @@
 package io.goalkeeper.smartsuite;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,20 +141,15 @@ public class SmartSuiteTarget implements SyncTarget {
         if (unknown.isEmpty()) {
             return deleteKnown(deletions);
         }
-        return client.list(resolved.recordsOf(unknown.stream().map(Deletion::goalId).toList()), 0, SmartSuiteClient.LIST_LIMIT)
-                .chain(page -> {
-                    Map<UUID, List<String>> found = new HashMap<>();
-                    for (JsonNode record : page.items()) {
-                        resolved.goalIdOf(record).ifPresent(goal -> found.computeIfAbsent(goal, g -> new ArrayList<>())
-                                .add(record.path("id").asText()));
-                    }
+        return recordsOf(resolved, unknown.stream().map(Deletion::goalId).toList())
+                .chain(found -> {
                     List<Deletion> expanded = new ArrayList<>();
                     for (Deletion d : deletions) {
-                        List<String> records = d.remoteId() == null ? found.getOrDefault(d.goalId(), List.of()) : List.of();
+                        List<JsonNode> records = d.remoteId() == null ? found.getOrDefault(d.goalId(), List.of()) : List.of();
                         if (records.isEmpty()) {
                             expanded.add(d);
                         } else {
-                            records.forEach(id -> expanded.add(new Deletion(d.goalId(), d.userId(), id)));
+                            records.forEach(r -> expanded.add(new Deletion(d.goalId(), d.userId(), r.path("id").asText())));
                         }
                     }
                     return deleteKnown(expanded).map(deleted -> deleted.stream().distinct().toList());
@@ -335,12 +329,7 @@ public class SmartSuiteTarget implements SyncTarget {
         if (changes.isEmpty()) {
             return Uni.createFrom().item(new PushResult(List.of(), List.of()));
         }
-        return client.list(resolved.recordsOf(changes.stream().map(c -> c.goal().id()).toList()), 0,
-                SmartSuiteClient.LIST_LIMIT).chain(page -> {
-                    Map<UUID, List<JsonNode>> byGoal = new LinkedHashMap<>();
-                    for (JsonNode record : page.items()) {
-                        resolved.goalIdOf(record).ifPresent(goal -> byGoal.computeIfAbsent(goal, g -> new ArrayList<>()).add(record));
-                    }
+        return recordsOf(resolved, changes.stream().map(c -> c.goal().id()).toList()).chain(byGoal -> {
                     List<Pushed> pushed = new ArrayList<>();
                     List<Repoint> linked = new ArrayList<>();
                     List<String> duplicates = new ArrayList<>();
@@ -365,6 +354,12 @@ public class SmartSuiteTarget implements SyncTarget {
                     PushResult result = new PushResult(pushed, List.of(), linked, List.of());
                     return reconciler.deleteRecords(duplicates, "duplicate").replaceWith(result);
                 });
+    }
+
+    /** The records these goals have in SmartSuite, by goal (one list call; a goal has one record, so 25 fit). */
+    private Uni<Map<UUID, List<JsonNode>>> recordsOf(TableFields resolved, List<UUID> goals) {
+        return client.list(resolved.recordsOf(goals), 0, SmartSuiteClient.LIST_LIMIT)
+                .map(page -> resolved.byGoal(page.items()));
     }
 
     private static Set<UUID> found(PushResult result) {

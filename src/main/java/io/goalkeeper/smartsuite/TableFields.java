@@ -127,6 +127,15 @@ record TableFields(String title, String goalId, String userId, String descriptio
         }
     }
 
+    /** The records that name a goal, by that goal, each goal's in the order given; records naming none are left out. */
+    Map<UUID, List<JsonNode>> byGoal(List<JsonNode> records) {
+        Map<UUID, List<JsonNode>> byGoal = new LinkedHashMap<>();
+        for (JsonNode record : records) {
+            goalIdOf(record).ifPresent(goal -> byGoal.computeIfAbsent(goal, g -> new ArrayList<>()).add(record));
+        }
+        return byGoal;
+    }
+
     /** SmartSuite's filter for the records of these goals. */
     ObjectNode recordsOf(List<UUID> goals) {
         ObjectNode filter = NODES.objectNode();

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -87,15 +86,8 @@ public class TableReconciler {
     private Uni<Scan> scan(TableFields fields, int offset, Scan scan) {
         return client.list(JsonNodeFactory.instance.objectNode(), offset, SmartSuiteClient.LIST_LIMIT)
                 .chain(page -> {
-                    Map<UUID, List<JsonNode>> byGoal = new HashMap<>();
-                    for (JsonNode record : page.items()) {
-                        Optional<UUID> goal = fields.goalIdOf(record);
-                        if (goal.isPresent()) {
-                            byGoal.computeIfAbsent(goal.get(), g -> new ArrayList<>()).add(record);
-                        } else {
-                            scan.unnamed++;
-                        }
-                    }
+                    Map<UUID, List<JsonNode>> byGoal = fields.byGoal(page.items());
+                    scan.unnamed += page.items().size() - byGoal.values().stream().mapToInt(List::size).sum();
                     scan.records += page.items().size();
                     if (scan.total < 0) {
                         scan.total = page.total();

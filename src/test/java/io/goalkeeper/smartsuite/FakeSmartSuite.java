@@ -149,10 +149,6 @@ public final class FakeSmartSuite implements AutoCloseable {
         faults.add(new Fault(op, Kind.HOOK_AFTER, 0, null, null, hook));
     }
 
-    public synchronized void clearFaults() {
-        faults.clear();
-    }
-
     /** Live records, oldest first, as stored (empty values included). */
     public synchronized List<JsonObject> records() {
         return records.values().stream().map(JsonObject::copy).toList();
