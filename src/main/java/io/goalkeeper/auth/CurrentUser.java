@@ -19,9 +19,17 @@ public class CurrentUser {
     /** The user's id; a token without a usable {@code sub} is refused as unauthenticated. */
     public String id() {
         String subject = token.getSubject();
-        if (subject == null || subject.isBlank() || subject.length() > MAX_ID_LENGTH) {
+        if (subject == null || subject.isBlank() || subject.length() > MAX_ID_LENGTH || !storable(subject)) {
             throw new AuthenticationFailedException("The token has no usable sub claim");
         }
         return subject;
+    }
+
+    /**
+     * Whether PostgreSQL can store the id exactly: it refuses NUL, and a lone UTF-16 surrogate would be
+     * written as {@code ?}, so two different ids could name one user.
+     */
+    private static boolean storable(String subject) {
+        return subject.indexOf('\0') < 0 && subject.codePoints().noneMatch(c -> Character.getType(c) == Character.SURROGATE);
     }
 }

@@ -20,9 +20,12 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 @JsonIgnoreProperties({ "createdAt", "updatedAt", "completedAt", "plannedBy" })
 public record GoalInput(
         UUID id,
-        @NotNull @NotBlank @Size(max = 200) @Pattern(regexp = Text.SINGLE_LINE, message = Text.SINGLE_LINE_MESSAGE) String title,
-        @Size(max = 5000) @Pattern(regexp = Text.MULTI_LINE, message = Text.MULTI_LINE_MESSAGE) String description,
-        @Size(max = 100) @Pattern(regexp = Text.SINGLE_LINE, message = Text.SINGLE_LINE_MESSAGE) String category,
+        @NotNull @NotBlank @Size(max = 200) @Pattern(regexp = Text.SINGLE_LINE, message = Text.SINGLE_LINE_MESSAGE)
+        @Pattern(regexp = Text.WELL_FORMED, message = Text.WELL_FORMED_MESSAGE) String title,
+        @Size(max = 5000) @Pattern(regexp = Text.MULTI_LINE, message = Text.MULTI_LINE_MESSAGE)
+        @Pattern(regexp = Text.WELL_FORMED, message = Text.WELL_FORMED_MESSAGE) String description,
+        @Size(max = 100) @Pattern(regexp = Text.SINGLE_LINE, message = Text.SINGLE_LINE_MESSAGE)
+        @Pattern(regexp = Text.WELL_FORMED, message = Text.WELL_FORMED_MESSAGE) String category,
         @CalendarDate LocalDate targetDate,
         @Pattern(regexp = "active|completed", message = "must be \"active\" or \"completed\"") String status,
         @Size(max = GoalRules.MAX_MILESTONES) List<@NotNull @Valid MilestoneInput> milestones,

@@ -77,23 +77,34 @@ class GoalRepository {
             )
             select updated.*, bumped.version as collection_version from updated, bumped""".formatted(GOAL_COLUMNS);
 
+    /**
+     * The tombstones of the goals in {@code deleted}, for the sync. A tombstone may already exist for
+     * the id: this user's, from an earlier delete not yet pushed, or another user's, if the id was
+     * freed and taken again. Either way the goal's record is to be deleted, so the old one stands;
+     * updating it could meet a row that Row Level Security hides, which patched servers refuse.
+     */
+    private static final String BURY = """
+            insert into goal_tombstones (goal_id, user_id) select id, $1 from deleted
+                on conflict (goal_id) do nothing""";
+
     /** Deletes a goal and leaves a tombstone for the sync, in one statement. */
     private static final String DELETE_GOAL = """
             with deleted as (
                 delete from goals where user_id = $1 and id = $2 returning id
             ), tombstones as (
-                insert into goal_tombstones (goal_id, user_id) select id, $1 from deleted
-                on conflict (goal_id) do update set deleted_at = now()
+                %s
             )
             update user_collections set version = version + 1
             where user_id = $1 and exists (select 1 from deleted)
-            returning version as collection_version""";
+            returning version as collection_version""".formatted(BURY);
 
     /**
-     * Replace-all's writes in one statement: insert or update the changed goals, delete the missing
-     * ones and leave their tombstones for the sync, count the change. The conflict guard skips ids
-     * that belong to another user without a word, so the caller compares the ids that come back with
-     * the ids it sent.
+     * Replace-all's writes in one statement: update the user's changed goals, insert the new ones,
+     * delete the missing ones and leave their tombstones for the sync, count the change. An id that
+     * another user owns is invisible here (Row Level Security), so it goes to the insert, which skips
+     * it without a word; the caller compares the ids that come back with the ids it sent. No upsert
+     * may ever meet another user's row with {@code DO UPDATE}: patched PostgreSQL releases (15.20,
+     * 16.16, 17.12, 18.7) raise an error when the conflicting row fails the update policy.
      */
     private static final String REPLACE_GOALS = """
             with input as (
@@ -102,29 +113,33 @@ class GoalRepository {
                             $8::timestamptz[], $9::text[])
                      with ordinality as i(id, title, description, category, target_date, status, completed_at,
                                           milestones, ord)
-            ), upserted as (
-                insert into goals as g (id, user_id, title, description, category, target_date, status,
-                                        completed_at, milestones)
-                select id, $1, title, description, category, target_date, status, completed_at, milestones::jsonb
-                from input
-                order by ord
-                on conflict (id) do update
-                    set title = excluded.title, description = excluded.description, category = excluded.category,
-                        target_date = excluded.target_date, status = excluded.status,
-                        completed_at = excluded.completed_at, milestones = excluded.milestones,
-                        version = g.version + 1, updated_at = now()
-                    where g.user_id = excluded.user_id
+            ), updated as (
+                update goals as g
+                set title = i.title, description = i.description, category = i.category,
+                    target_date = i.target_date, status = i.status, completed_at = i.completed_at,
+                    milestones = i.milestones::jsonb, version = g.version + 1, updated_at = now()
+                from input i
+                where g.user_id = $1 and g.id = i.id
                 returning g.id, g.version, g.created_at, g.updated_at
+            ), inserted as (
+                insert into goals (id, user_id, title, description, category, target_date, status, completed_at,
+                                   milestones)
+                select i.id, $1, i.title, i.description, i.category, i.target_date, i.status, i.completed_at,
+                       i.milestones::jsonb
+                from input i
+                where not exists (select 1 from goals g where g.id = i.id)
+                order by i.ord
+                on conflict (id) do nothing
+                returning id, version, created_at, updated_at
             ), deleted as (
                 delete from goals where user_id = $1 and id = any($10::uuid[]) returning id
             ), tombstones as (
-                insert into goal_tombstones (goal_id, user_id) select id, $1 from deleted
-                on conflict (goal_id) do update set deleted_at = now()
+                %s
             ), bumped as (
                 update user_collections set version = version + 1 where user_id = $1 returning version
             )
-            select bumped.version as collection_version, u.id, u.version, u.created_at, u.updated_at
-            from bumped left join upserted u on true""";
+            select bumped.version as collection_version, w.id, w.version, w.created_at, w.updated_at
+            from bumped left join (select * from updated union all select * from inserted) w on true""".formatted(BURY);
 
     /** The collection row, locked; {@code now} is the transaction's time, for completion times. */
     record Lock(long collectionVersion, Instant now) {

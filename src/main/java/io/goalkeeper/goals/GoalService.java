@@ -46,6 +46,9 @@ public class GoalService {
     @Inject
     MilestonePlanner planner;
 
+    @Inject
+    InitializeLimit initializeLimit;
+
     public Uni<GoalCollection> list(String userId) {
         return transactions.asUser(userId, connection -> repository.readCollection(connection, userId));
     }
@@ -106,18 +109,21 @@ public class GoalService {
     }
 
     /**
-     * "Initialize": plans milestones outside any transaction, since a planner may be slow, then writes
-     * them in a short one that checks the goal did not change meanwhile.
+     * "Initialize": checks the goal and spends one of the user's calls in a short transaction, plans
+     * milestones outside any transaction, since a planner may be slow, then writes them in another short
+     * one that checks the goal did not change meanwhile. A refused call never reaches the planner.
      */
     public Uni<Versioned<PlannedGoal>> initialize(String userId, UUID id, boolean replace, String ifMatch) {
-        return get(userId, id)
-                .invoke(goal -> {
+        return transactions.asUser(userId, connection -> lockAndFind(connection, userId, id)
+                .chain(locked -> {
+                    Goal goal = locked.getItem2();
                     ETags.require(ifMatch, goal.version());
                     if (!replace && !goal.milestones().isEmpty()) {
                         throw new Conflict("milestones-present", "Milestones present",
                                 "Goal " + id + " already has milestones; pass replace=true to plan new ones");
                     }
-                })
+                    return initializeLimit.spend(connection, userId).replaceWith(goal);
+                }))
                 .chain(goal -> planner.plan(goal, LocalDate.now(ZoneOffset.UTC))
                         .chain(plan -> change(userId, id, null, (current, lock) -> {
                             if (current.version() != goal.version()) {
@@ -193,7 +199,7 @@ public class GoalService {
                 });
     }
 
-    /** Ids that were sent but not written back: the conflict guard found them owned by another user. */
+    /** Ids that were sent but not written back: another user owns them, so the insert skipped them. */
     private static List<UUID> refusedIds(List<UUID> sent, WriteResult result) {
         List<UUID> written = result.goals().stream().map(Written::id).toList();
         return sent.stream().filter(id -> !written.contains(id)).toList();

@@ -14,7 +14,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 @JsonIgnoreProperties({ "completedAt" })
 public record MilestoneInput(
         UUID id,
-        @NotNull @NotBlank @Size(max = 200) @Pattern(regexp = Text.SINGLE_LINE, message = Text.SINGLE_LINE_MESSAGE) String title,
+        @NotNull @NotBlank @Size(max = 200) @Pattern(regexp = Text.SINGLE_LINE, message = Text.SINGLE_LINE_MESSAGE)
+        @Pattern(regexp = Text.WELL_FORMED, message = Text.WELL_FORMED_MESSAGE) String title,
         @CalendarDate LocalDate dueDate,
         Boolean completed) {
 }

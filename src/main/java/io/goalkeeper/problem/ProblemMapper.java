@@ -1,6 +1,6 @@
 package io.goalkeeper.problem;
 
-import java.net.ConnectException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -54,6 +54,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public RestResponse<String> problem(ProblemException e) {
+        if (e instanceof TooManyRequests limited) {
+            return answer(e.status(), e.type(), e.title(), e.getMessage(), e.members(), HttpHeaders.RETRY_AFTER,
+                    Long.toString(limited.retryAfterSeconds()));
+        }
         return answer(e.status(), e.type(), e.title(), e.getMessage(), e.members());
     }
 
@@ -149,10 +153,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public RestResponse<String> database(PgException e) {
-        String state = e.getSqlState() == null ? "" : e.getSqlState();
-        if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")) {
+        if (isUnavailability(e)) {
             return unavailable(e);
         }
+        String state = e.getSqlState() == null ? "" : e.getSqlState();
         if (state.equals("40001") || state.equals("40P01")) {
             return answer(409, "concurrent-update", "Concurrent update",
                     "Another request changed the same data at the same time; retry", Map.of());
@@ -167,7 +171,7 @@ public class ProblemMapper {
         return unexpected(e);
     }
 
-    @ServerExceptionMapper({ ConnectException.class, ClosedConnectionException.class, TimeoutException.class })
+    @ServerExceptionMapper({ ClosedConnectionException.class, TimeoutException.class })
     public RestResponse<String> unavailable(Throwable e) {
         LOG.warnf("Database unavailable: %s", e.toString());
         return answer(503, "database-unavailable", "Service unavailable", "The database cannot be reached; retry later",
@@ -191,14 +195,30 @@ public class ProblemMapper {
                 "The request failed on the server; the incident is logged as " + incident, Map.of("incident", incident));
     }
 
+    /**
+     * Whether the failure is a lost or refused database connection. A connection that dies mid-statement
+     * surfaces in many forms (a reset or broken pipe as a {@code SocketException} or Netty's native
+     * {@code IOException}, a closed channel, a closed connection, a timeout), raw or wrapped; requests
+     * only do I/O with the database, so any I/O failure in the chain is one, but for Jackson's, which
+     * are failures to read the client's body.
+     */
     private static boolean isUnavailability(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof ClosedConnectionException
+            if ((cause instanceof IOException && !(cause instanceof JsonProcessingException))
+                    || cause instanceof ClosedConnectionException
                     || cause instanceof TimeoutException) {
+                return true;
+            }
+            if (cause instanceof PgException pg && isUnavailability(pg)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isUnavailability(PgException e) {
+        String state = e.getSqlState() == null ? "" : e.getSqlState();
+        return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P");
     }
 
     private RestResponse<String> unauthorized(String detail) {

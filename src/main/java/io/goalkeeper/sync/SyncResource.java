@@ -24,15 +24,20 @@ import io.goalkeeper.problem.InvalidInput;
 import io.goalkeeper.problem.NotFound;
 import io.goalkeeper.sync.SyncStatus.LockView;
 import io.goalkeeper.sync.SyncStatus.Report;
-import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
-/** The Sync API: trigger a run, read the lock and the history, and release a stuck lock safely. */
+/**
+ * The Sync API: trigger a run, read the lock and the history, and release a stuck lock safely. It is
+ * for operators: runs' errors name hosts and tables, and every trigger spends the target's quota, so an
+ * end user's token gets 403 here.
+ */
 @Path("/api/v1/sync")
-@Authenticated
+@RolesAllowed({ SyncResource.VIEWER, SyncResource.ADMIN })
 @Produces(MediaType.APPLICATION_JSON)
 public class SyncResource {
 
+    static final String VIEWER = "sync-viewer";
+    static final String ADMIN = "sync-admin";
     static final int DEFAULT_RUNS = 20;
     static final int MAX_RUNS = 200;
 
@@ -57,6 +62,7 @@ public class SyncResource {
 
     /** Starts a run now: 202 with the run, or 409 with the lock while a live lease is held. */
     @POST
+    @RolesAllowed(ADMIN)
     public Uni<RestResponse<SyncRun>> trigger() {
         user.id();
         return runner.trigger("manual").chain(lease -> lease.isPresent()
@@ -95,7 +101,7 @@ public class SyncResource {
     /** Releases the lock if it is still held with the named token; the run is recorded as abandoned. */
     @POST
     @Path("lock/release")
-    @RolesAllowed("sync-admin")
+    @RolesAllowed(ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<LockView> release(@NotNull(message = "a body {\"token\": n} is required") @Valid ReleaseRequest body) {
         String operator = user.id();

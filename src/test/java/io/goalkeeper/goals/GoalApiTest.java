@@ -274,6 +274,40 @@ class GoalApiTest {
         assertThat(Db.goalsOf(pool, user)).hasSize(500);
     }
 
+    @Test
+    void textThatIsNotValidUnicodeIs400NamingTheFieldAndNothingIsStored() {
+        Map<String, String> bodies = Map.of(
+                "title", "{\"title\": \"a\\ud800b\"}",
+                "description", "{\"title\": \"t\", \"description\": \"line\\udc00\"}",
+                "category", "{\"title\": \"t\", \"category\": \"\\udbff\"}",
+                "milestones[0].title", "{\"title\": \"t\", \"milestones\": [{\"title\": \"\\udfff\\ud800\"}]}");
+        for (var body : bodies.entrySet()) {
+            jsonAs(user).body(body.getValue()).post(GOALS).then().statusCode(400).contentType(PROBLEM_JSON)
+                    .body("errors.field", equalTo(List.of(body.getKey())))
+                    .body("errors[0].message", org.hamcrest.Matchers.containsString("valid Unicode"));
+        }
+        jsonAs(user).body("[" + bodies.get("title") + "]").put(GOALS).then().statusCode(400)
+                .body("errors.field", equalTo(List.of("[0].title")));
+        assertThat(Db.goalsOf(pool, user)).isEmpty();
+
+        String pair = "run \ud83c\udfc3 far";
+        String id = jsonAs(user).body("{\"title\": \"run \\ud83c\\udfc3 far\"}").post(GOALS).then().statusCode(201)
+                .body("title", equalTo(pair)).extract().path("id");
+        assertThat(Db.goalsOf(pool, user)).containsExactly(id + "|" + pair + "|1");
+    }
+
+    @Test
+    void aTokenWhoseSubjectCannotBeStoredExactlyIs401() {
+        for (String subject : List.of("\"user\\ud800\"", "\"user\\u0000x\"")) {
+            io.restassured.RestAssured.given()
+                    .header("Authorization", "Bearer " + Tokens.signedClaims(Tokens.claimsWithSubject(subject))).get(GOALS)
+                    .then().statusCode(401).contentType(PROBLEM_JSON).header("WWW-Authenticate", "Bearer");
+        }
+        io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + Tokens.signedClaims(Tokens.claimsWithSubject("\"" + user + "\"")))
+                .get(GOALS).then().statusCode(200);
+    }
+
     private String create(String title) {
         return jsonAs(user).body(Map.of("title", title)).post(GOALS).then().statusCode(201).extract().path("id");
     }

@@ -62,6 +62,38 @@ class IsolationTest {
     }
 
     @Test
+    void replaceAllNamingAnotherUsersIdIs409ListingItAndWritesNothing() {
+        String bobsOwn = jsonAs(bob).body("[{\"title\": \"Bob's own\"}]").put(GOALS).then().statusCode(200)
+                .header("ETag", "\"1\"").extract().path("[0].id");
+        String fresh = UUID.randomUUID().toString();
+        String answer = jsonAs(bob).header("If-Match", "\"1\"").body("""
+                [{"id": "%s", "title": "Bob's own, renamed"}, {"id": "%s", "title": "mine now"},
+                 {"id": "%s", "title": "new"}]""".formatted(bobsOwn, goal, fresh))
+                .put(GOALS).then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("urn:goalkeeper:problem:id-conflict"))
+                .body("ids", equalTo(java.util.List.of(goal)))
+                .extract().asString();
+        assertThat(answer).doesNotContain("Alice").doesNotContain(milestone).doesNotContain(alice);
+
+        assertThat(Db.goalsOf(pool, bob)).containsExactly(bobsOwn + "|Bob's own|1");
+        as(bob).get(GOALS).then().header("ETag", "\"1\"");
+        assertThat(Db.goalsOf(pool, alice)).containsExactly(goal + "|Alice's secret|1");
+    }
+
+    @Test
+    void anIdFreedByItsOwnerCanBeTakenAndDeletedByAnotherUser() {
+        as(alice).delete(GOALS + "/" + goal).then().statusCode(204);
+        jsonAs(bob).body(Map.of("id", goal, "title", "Bob's now")).post(GOALS).then().statusCode(201);
+        as(bob).delete(GOALS + "/" + goal).then().statusCode(204);
+        jsonAs(bob).body("[{\"id\": \"" + goal + "\", \"title\": \"Bob's again\"}]").put(GOALS).then().statusCode(200);
+        jsonAs(bob).body("[]").put(GOALS).then().statusCode(200).body("size()", equalTo(0));
+
+        assertThat(Db.goalsOf(pool, bob)).isEmpty();
+        as(alice).get(GOALS + "/" + goal).then().statusCode(404);
+        jsonAs(alice).body(Map.of("id", goal, "title", "Alice's again")).post(GOALS).then().statusCode(201);
+    }
+
+    @Test
     void aConnectionWithoutTheUserSettingSeesNoGoalsAndCannotWriteAny() {
         assertThat(Db.count(pool, "select count(*) from goals where user_id = '" + alice + "'")).isZero();
         assertThat(Db.count(pool, "select count(*) from goals")).isZero();

@@ -5,8 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
@@ -18,7 +30,7 @@ import io.goalkeeper.support.PostgresForProcesses;
 import io.goalkeeper.support.ServiceProcess;
 import io.goalkeeper.support.Tokens;
 
-/** The database stops in the middle of a sync run and comes back: nothing crashes, nothing is lost. */
+/** The database stops in the middle of a sync run or of writes and comes back: nothing crashes, nothing is lost. */
 class DatabaseOutageIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,7 +38,7 @@ class DatabaseOutageIT {
 
     @Test
     void theServiceSurvivesAnOutageMidRunAndTheLockRecovers() throws Exception {
-        String token = Tokens.forUser(Tokens.newUser());
+        String token = Tokens.syncAdmin(Tokens.newUser());
         try (PostgresForProcesses postgres = PostgresForProcesses.start("goalkeeper_outage")) {
             Map<String, String> environment = new HashMap<>(postgres.environment());
             environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("dev/jwt/public.pem").toAbsolutePath().toString());
@@ -64,6 +76,86 @@ class DatabaseOutageIT {
                 assertThat(service.output()).as("the next run took over the lease the failed run could not give back")
                         .contains("could not release the lock").contains("whose lease had run out");
             }
+        }
+    }
+
+    /**
+     * Writers keep the service busy while the database crashes (immediate stop) and comes back. Requests
+     * in flight at that moment lose their connection mid-statement in every way the driver reports it
+     * (reset, broken pipe, closed, admin shutdown); each must answer 503 with Retry-After, never 500,
+     * and every write that was acknowledged must be stored.
+     */
+    @Test
+    void writesInFlightWhenTheDatabaseCrashesAre503AndNoAcknowledgedWriteIsLost() throws Exception {
+        try (PostgresForProcesses postgres = PostgresForProcesses.start("goalkeeper_crash")) {
+            Map<String, String> environment = new HashMap<>(postgres.environment());
+            environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("dev/jwt/public.pem").toAbsolutePath().toString());
+            environment.put("GOALKEEPER_SYNC_INTERVAL", "off");
+            try (ServiceProcess service = ServiceProcess.start(environment).awaitReady(Duration.ofSeconds(90))) {
+                int writers = 6;
+                List<String> users = new ArrayList<>();
+                Map<String, Set<String>> acknowledged = new ConcurrentHashMap<>();
+                Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+                List<String> badAnswers = Collections.synchronizedList(new ArrayList<>());
+                AtomicBoolean stop = new AtomicBoolean();
+                AtomicInteger written = new AtomicInteger();
+                ExecutorService pool = Executors.newFixedThreadPool(writers);
+                for (int w = 0; w < writers; w++) {
+                    String user = Tokens.newUser();
+                    users.add(user);
+                    acknowledged.put(user, ConcurrentHashMap.newKeySet());
+                    String token = Tokens.forUser(user);
+                    pool.submit(() -> {
+                        while (!stop.get()) {
+                            String id = UUID.randomUUID().toString();
+                            HttpResponse<String> answer = service.post("/api/v1/goals", token,
+                                    "{\"id\": \"" + id + "\", \"title\": \"write " + id + "\"}");
+                            statuses.computeIfAbsent(answer.statusCode(), status -> new AtomicInteger()).incrementAndGet();
+                            if (answer.statusCode() == 201) {
+                                acknowledged.get(user).add(id);
+                                written.incrementAndGet();
+                            } else if (answer.statusCode() != 503
+                                    || answer.headers().firstValue("Retry-After").isEmpty()
+                                    || !answer.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
+                                badAnswers.add(answer.statusCode() + " " + answer.headers().map() + " " + answer.body());
+                            }
+                        }
+                        return null;
+                    });
+                }
+                awaitCount(written, 300);
+                postgres.stopImmediately();
+                long stoppedAt = System.nanoTime();
+                while (statuses.getOrDefault(503, new AtomicInteger()).get() < 50
+                        && System.nanoTime() - stoppedAt < Duration.ofSeconds(20).toNanos()) {
+                    Thread.sleep(20);
+                }
+                postgres.restart();
+                awaitReady(service);
+                awaitCount(written, written.get() + 300);
+                stop.set(true);
+                pool.shutdown();
+                assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+                assertThat(badAnswers).as("answers other than 201 and 503 problem+json with Retry-After").isEmpty();
+                assertThat(statuses.keySet()).as("statuses seen: %s", statuses).containsOnly(201, 503);
+                assertThat(statuses.get(503).get()).as("requests that met the outage").isPositive();
+                for (String user : users) {
+                    JsonNode stored = JSON.readTree(service.get("/api/v1/goals", Tokens.forUser(user)).body());
+                    Set<String> ids = new HashSet<>();
+                    stored.forEach(goal -> ids.add(goal.get("id").asText()));
+                    assertThat(ids).as("every acknowledged write of %s is stored", user).containsAll(acknowledged.get(user));
+                }
+                assertThat(service.output()).doesNotContain("Unexpected failure, incident");
+            }
+        }
+    }
+
+    private static void awaitCount(AtomicInteger count, int atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (count.get() < atLeast) {
+            assertThat(System.nanoTime()).as("%d writes within 60 s", atLeast).isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 

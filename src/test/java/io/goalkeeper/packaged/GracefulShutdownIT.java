@@ -61,7 +61,7 @@ class GracefulShutdownIT {
         environment.put("GOALKEEPER_SYNC_LEASE", "60s");
         environment.put("GOALKEEPER_SYNC_BATCH_SIZE", "5");
         environment.put("GOALKEEPER_SYNC_DRY_RUN_PAUSE", "1s");
-        String syncUser = Tokens.forUser(Tokens.newUser());
+        String syncUser = Tokens.syncAdmin(Tokens.newUser());
 
         try (ServiceProcess service = ServiceProcess.start(environment).awaitReady(READY)) {
             StringBuilder goals = new StringBuilder("[");

@@ -38,7 +38,7 @@ class PackagedSyncIT {
     private static final Duration READY = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static PostgresForProcesses postgres;
-    private final String token = Tokens.forUser(Tokens.newUser());
+    private final String token = Tokens.syncAdmin(Tokens.newUser());
 
     @BeforeAll
     static void database() throws Exception {

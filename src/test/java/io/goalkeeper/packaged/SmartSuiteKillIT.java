@@ -35,7 +35,7 @@ class SmartSuiteKillIT {
     private static final Duration READY = Duration.ofSeconds(90);
     private static PostgresForProcesses postgres;
     private static FakeSmartSuite fake;
-    private final String token = Tokens.forUser(Tokens.newUser());
+    private final String token = Tokens.syncAdmin(Tokens.newUser());
 
     @BeforeAll
     static void start() throws Exception {

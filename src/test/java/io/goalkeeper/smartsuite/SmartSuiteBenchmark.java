@@ -1,6 +1,7 @@
 package io.goalkeeper.smartsuite;
 
 import static io.goalkeeper.support.Api.as;
+import static io.goalkeeper.support.Api.asOperator;
 import static io.goalkeeper.support.Api.jsonAs;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,11 +78,11 @@ class SmartSuiteBenchmark {
         sampler.start();
 
         long started = System.nanoTime();
-        int runId = as(operator).post("/api/v1/sync").then().statusCode(202).extract().path("id");
+        int runId = asOperator(operator).post("/api/v1/sync").then().statusCode(202).extract().path("id");
         JsonPath run;
         do {
             sleep(200);
-            run = as(operator).get("/api/v1/sync/runs/" + runId).then().statusCode(200).extract().jsonPath();
+            run = asOperator(operator).get("/api/v1/sync/runs/" + runId).then().statusCode(200).extract().jsonPath();
         } while ("running".equals(run.getString("outcome")));
         double wall = (System.nanoTime() - started) / 1e9;
         running.set(false);

@@ -1,6 +1,7 @@
 package io.goalkeeper.smartsuite;
 
 import static io.goalkeeper.support.Api.as;
+import static io.goalkeeper.support.Api.asOperator;
 import static io.goalkeeper.support.Api.awaitRunEnd;
 import static io.goalkeeper.support.Api.jsonAs;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -202,7 +203,7 @@ class SmartSuiteSyncTest {
         JsonPath failed = sync();
         assertThat(failed.getString("outcome")).isEqualTo("failed");
         assertThat(failed.getString("error")).contains("401").contains("API token").contains("Invalid token.");
-        as(operator).get("/api/v1/sync/status").then().statusCode(200)
+        asOperator(operator).get("/api/v1/sync/status").then().statusCode(200)
                 .body("lock.status", org.hamcrest.Matchers.equalTo("idle"))
                 .body("health", org.hamcrest.Matchers.equalTo("LAST_FAILED"));
         assertThat(fake.records()).isEmpty();
@@ -469,7 +470,7 @@ class SmartSuiteSyncTest {
     }
 
     private JsonPath sync() {
-        int runId = as(operator).post("/api/v1/sync").then().statusCode(202).extract().path("id");
+        int runId = asOperator(operator).post("/api/v1/sync").then().statusCode(202).extract().path("id");
         return awaitRunEnd(operator, runId);
     }
 

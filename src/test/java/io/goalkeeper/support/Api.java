@@ -24,11 +24,16 @@ public final class Api {
         return as(user).contentType(ContentType.JSON);
     }
 
-    /** The sync run once it has ended, read through the Sync API as {@code user}. */
+    /** A request with role {@code sync-admin}, which the Sync API needs. */
+    public static RequestSpecification asOperator(String user) {
+        return given().header("Authorization", "Bearer " + Tokens.syncAdmin(user));
+    }
+
+    /** The sync run once it has ended, read through the Sync API as the operator {@code user}. */
     public static JsonPath awaitRunEnd(String user, int runId) {
         long deadline = System.nanoTime() + RUN_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonPath run = as(user).get("/api/v1/sync/runs/" + runId).then().statusCode(200).extract().jsonPath();
+            JsonPath run = asOperator(user).get("/api/v1/sync/runs/" + runId).then().statusCode(200).extract().jsonPath();
             if (!"running".equals(run.getString("outcome"))) {
                 return run;
             }

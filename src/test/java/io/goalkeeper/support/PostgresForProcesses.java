@@ -50,12 +50,30 @@ public final class PostgresForProcesses implements AutoCloseable {
         embedded.close();
     }
 
+    /**
+     * Stops the server as a crash or {@code pg_ctl stop -m immediate} does: SIGQUIT to the postmaster,
+     * whose backends drop their connections mid-statement without a goodbye.
+     */
+    public void stopImmediately() throws IOException, InterruptedException {
+        long pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IOException("no postmaster " + pid));
+        if (new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start().waitFor() != 0) {
+            throw new IOException("could not signal the postmaster " + pid);
+        }
+        postmaster.onExit().join();
+        // Gives back the data directory's lock; its own stop finds the server gone and says so in the log.
+        embedded.close();
+    }
+
     public void restart() throws IOException {
         embedded = server();
     }
 
+    /** Durable as a production server is: the embedded default skips waiting for the commit's flush. */
     private EmbeddedPostgres server() throws IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port).start();
+        return EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port)
+                .setServerConfig("synchronous_commit", "on")
+                .start();
     }
 
     /** The service's datasource settings for this database. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
@@ -18,6 +19,7 @@ import io.smallrye.jwt.build.Jwt;
 public final class Tokens {
 
     private static final PrivateKey DEV_KEY = readPrivateKey(Path.of("dev/jwt/private.pem"));
+    private static final String ISSUER = "https://quarkus.io/issuer";
 
     private Tokens() {
     }
@@ -32,7 +34,15 @@ public final class Tokens {
     }
 
     public static String syncAdmin(String sub) {
-        return Jwt.subject(sub).groups(Set.of("sync-admin")).expiresIn(3600).sign(DEV_KEY);
+        return withRoles(sub, "sync-admin");
+    }
+
+    public static String syncViewer(String sub) {
+        return withRoles(sub, "sync-viewer");
+    }
+
+    public static String withRoles(String sub, String... roles) {
+        return Jwt.subject(sub).groups(Set.of(roles)).expiresIn(3600).sign(DEV_KEY);
     }
 
     public static String expired(String sub) {
@@ -48,6 +58,33 @@ public final class Tokens {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A token signed with the dev key whose claims are exactly this JSON text, for claims that a JSON
+     * writer would change, such as a lone surrogate written as the escape {@code \\ud800}.
+     */
+    public static String signedClaims(String claimsJson) {
+        Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+        String signingInput = encoder.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + encoder.encodeToString(claimsJson.getBytes(StandardCharsets.UTF_8));
+        try {
+            Signature signature = Signature.getInstance("SHA256withRSA");
+            signature.initSign(DEV_KEY);
+            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + encoder.encodeToString(signature.sign());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Claims valid for an hour from now, with this JSON text as the {@code sub} value and the issuer
+     * that {@link Jwt} writes by default.
+     */
+    public static String claimsWithSubject(String subjectJson) {
+        long now = Instant.now().getEpochSecond();
+        return "{\"iss\":\"" + ISSUER + "\",\"sub\":" + subjectJson + ",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}";
     }
 
     /** An unsigned token ({@code alg: none}) that would otherwise be valid. */

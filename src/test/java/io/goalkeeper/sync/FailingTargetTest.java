@@ -1,6 +1,7 @@
 package io.goalkeeper.sync;
 
 import static io.goalkeeper.support.Api.as;
+import static io.goalkeeper.support.Api.asOperator;
 import static io.goalkeeper.support.Api.awaitRunEnd;
 import static io.goalkeeper.support.Api.jsonAs;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,10 +51,10 @@ class FailingTargetTest {
         String goal = jsonAs(user).body(Map.of("title", "must arrive")).post("/api/v1/goals").path("id");
 
         target.failing(true);
-        JsonPath failed = awaitRunEnd(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        JsonPath failed = awaitRunEnd(user, asOperator(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
         assertThat(failed.getString("outcome")).isEqualTo("failed");
         assertThat(failed.getString("error")).contains("503 Service Unavailable");
-        as(user).get("/api/v1/sync/status").then().statusCode(200)
+        asOperator(user).get("/api/v1/sync/status").then().statusCode(200)
                 .body("health", equalTo("LAST_FAILED"))
                 .body("lock.status", equalTo("idle"))
                 .body("lastRun.outcome", equalTo("failed"));
@@ -61,11 +62,11 @@ class FailingTargetTest {
                 .anyMatch(change -> change.goal().id().toString().equals(goal));
 
         target.failing(false);
-        JsonPath next = awaitRunEnd(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        JsonPath next = awaitRunEnd(user, asOperator(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
         assertThat(next.getString("outcome")).isEqualTo("succeeded");
         assertThat(next.getInt("created")).isGreaterThanOrEqualTo(1);
         assertThat(feed.next(100_000).await().atMost(WAIT).changes())
                 .noneMatch(change -> change.goal().id().toString().equals(goal));
-        as(user).get("/api/v1/sync/status").then().body("health", equalTo("READY"));
+        asOperator(user).get("/api/v1/sync/status").then().body("health", equalTo("READY"));
     }
 }

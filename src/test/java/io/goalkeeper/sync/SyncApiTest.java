@@ -1,6 +1,7 @@
 package io.goalkeeper.sync;
 
 import static io.goalkeeper.support.Api.as;
+import static io.goalkeeper.support.Api.asOperator;
 import static io.goalkeeper.support.Api.awaitRunEnd;
 import static io.goalkeeper.support.Api.jsonAs;
 import static io.restassured.RestAssured.given;
@@ -54,9 +55,9 @@ class SyncApiTest {
     @Test
     void aManualTriggerRunsTheSyncInTheBackgroundAndRecordsIt() {
         jsonAs(user).body("[{\"title\": \"push me\"}, {\"title\": \"and me\"}]").put("/api/v1/goals").then().statusCode(200);
-        long countBefore = as(user).get("/api/v1/sync/status").then().statusCode(200).extract().<Integer>path("syncCount");
+        long countBefore = asOperator(user).get("/api/v1/sync/status").then().statusCode(200).extract().<Integer>path("syncCount");
 
-        Response accepted = as(user).post("/api/v1/sync");
+        Response accepted = asOperator(user).post("/api/v1/sync");
         accepted.then().statusCode(202).body("trigger", equalTo("manual")).body("outcome", equalTo("running"))
                 .body("holder", notNullValue());
         int runId = accepted.path("id");
@@ -71,7 +72,7 @@ class SyncApiTest {
                 .extracting(change -> change.goal().title())
                 .containsExactlyInAnyOrder("push me", "and me");
 
-        as(user).get("/api/v1/sync/status").then().statusCode(200)
+        asOperator(user).get("/api/v1/sync/status").then().statusCode(200)
                 .body("health", equalTo("READY"))
                 .body("lock.status", equalTo("idle"))
                 .body("lastRun.id", equalTo(runId))
@@ -83,12 +84,46 @@ class SyncApiTest {
     }
 
     @Test
+    void theSyncApiAnswersOnlyTheRolesThatMayUseIt() {
+        int runId = awaitRunEnd(user, asOperator(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"))
+                .getInt("id");
+        long countBefore = asOperator(user).get("/api/v1/sync/status").then().extract().<Integer>path("syncCount");
+        Map<String, String> tokens = Map.of(
+                "no role", Tokens.forUser(user),
+                "another role", Tokens.withRoles(user, "goals-admin"),
+                "sync-viewer", Tokens.syncViewer(user),
+                "sync-admin", Tokens.syncAdmin(user));
+        Map<String, Integer> reads = Map.of("no role", 403, "another role", 403, "sync-viewer", 200, "sync-admin", 200);
+        for (var token : tokens.entrySet()) {
+            int expected = reads.get(token.getKey());
+            for (String path : List.of("/api/v1/sync/status", "/api/v1/sync/runs", "/api/v1/sync/runs/" + runId)) {
+                var answer = given().header("Authorization", "Bearer " + token.getValue()).get(path);
+                assertThat(answer.statusCode()).as("GET %s with %s", path, token.getKey()).isEqualTo(expected);
+                if (expected == 403) {
+                    assertThat(answer.contentType()).isEqualTo("application/problem+json");
+                    assertThat(answer.asString()).as("no operator data for %s", token.getKey())
+                            .doesNotContain("holder").doesNotContain("lock").doesNotContain("error\"");
+                }
+            }
+            if (!token.getKey().equals("sync-admin")) {
+                given().header("Authorization", "Bearer " + token.getValue()).post("/api/v1/sync").then()
+                        .statusCode(403).contentType("application/problem+json").body("type", endsWith("forbidden"));
+                given().header("Authorization", "Bearer " + token.getValue()).contentType("application/json")
+                        .body(Map.of("token", 1)).post("/api/v1/sync/lock/release").then()
+                        .statusCode(403).contentType("application/problem+json");
+            }
+        }
+        asOperator(user).get("/api/v1/sync/status").then().body("syncCount", equalTo((int) countBefore))
+                .body("lastRun.id", equalTo(runId));
+    }
+
+    @Test
     void anUnchangedSetIsNotPushedAgain() {
         jsonAs(user).body("[{\"title\": \"once\"}]").put("/api/v1/goals").then().statusCode(200);
-        awaitRunEnd(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        awaitRunEnd(user, asOperator(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
         jsonAs(user).body(as(user).get("/api/v1/goals").asString()).put("/api/v1/goals").then().statusCode(200);
         int batchesBefore = dryRun.recentBatches().size();
-        awaitRunEnd(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        awaitRunEnd(user, asOperator(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
         assertThat(dryRun.recentBatches().subList(Math.min(batchesBefore, dryRun.recentBatches().size()),
                 dryRun.recentBatches().size()))
                 .flatExtracting(ChangeFeed.Batch::changes)
@@ -98,7 +133,7 @@ class SyncApiTest {
     @Test
     void aTriggerWhileALiveLeaseIsHeldIs409WithTheLock() {
         Lease other = lock.acquire("other-replica", Duration.ofMinutes(1), "scheduled").await().atMost(WAIT).orElseThrow();
-        as(user).post("/api/v1/sync").then().statusCode(409).contentType("application/problem+json")
+        asOperator(user).post("/api/v1/sync").then().statusCode(409).contentType("application/problem+json")
                 .body("type", endsWith("sync-running"))
                 .body("lock.status", equalTo("running"))
                 .body("lock.holder", equalTo("other-replica"))
@@ -107,7 +142,7 @@ class SyncApiTest {
                 .body("lock.leaseUntil", notNullValue())
                 .body("lock.heartbeatAt", notNullValue())
                 .body("lock.startedAt", notNullValue());
-        as(user).get("/api/v1/sync/status").then().body("health", equalTo("RUNNING"));
+        asOperator(user).get("/api/v1/sync/status").then().body("health", equalTo("RUNNING"));
         lock.release(other, RunOutcome.succeeded(0, 0, 0)).await().atMost(WAIT);
     }
 
@@ -115,12 +150,12 @@ class SyncApiTest {
     void aTriggerTakesOverAStaleLeaseAndTheDeadRunIsAbandoned() throws InterruptedException {
         Lease dead = lock.acquire("dead-replica", Duration.ofMillis(1), "scheduled").await().atMost(WAIT).orElseThrow();
         Thread.sleep(20);
-        as(user).get("/api/v1/sync/status").then().body("health", equalTo("STALE")).body("lock.stale", equalTo(true));
+        asOperator(user).get("/api/v1/sync/status").then().body("health", equalTo("STALE")).body("lock.stale", equalTo(true));
 
-        int runId = as(user).post("/api/v1/sync").then().statusCode(202)
+        int runId = asOperator(user).post("/api/v1/sync").then().statusCode(202)
                 .body("takenOverFrom", equalTo("dead-replica")).extract().path("id");
         assertThat(given().get("/q/metrics").asString()).contains("goalkeeper_sync_takeovers_total");
-        as(user).get("/api/v1/sync/runs/" + dead.runId()).then().statusCode(200)
+        asOperator(user).get("/api/v1/sync/runs/" + dead.runId()).then().statusCode(200)
                 .body("outcome", equalTo("abandoned")).body("finishedAt", notNullValue());
         assertThat(awaitRunEnd(user, runId).getString("outcome")).isEqualTo("succeeded");
     }
@@ -139,21 +174,21 @@ class SyncApiTest {
         given().header("Authorization", "Bearer " + admin).contentType("application/json")
                 .body(Map.of("token", stuck.token())).post("/api/v1/sync/lock/release").then().statusCode(200)
                 .body("status", equalTo("idle"));
-        as(user).get("/api/v1/sync/runs/" + stuck.runId()).then().body("outcome", equalTo("abandoned"));
-        as(user).get("/api/v1/sync/status").then().body("health", equalTo("LAST_FAILED"));
+        asOperator(user).get("/api/v1/sync/runs/" + stuck.runId()).then().body("outcome", equalTo("abandoned"));
+        asOperator(user).get("/api/v1/sync/status").then().body("health", equalTo("LAST_FAILED"));
     }
 
     @Test
     void runsAreListedNewestFirstWithinTheLimit() {
-        awaitRunEnd(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
-        int newest = awaitRunEnd(user, as(user).post("/api/v1/sync").then().statusCode(202).extract().path("id")).getInt("id");
-        List<Integer> ids = as(user).get("/api/v1/sync/runs").then().statusCode(200).extract().path("id");
+        awaitRunEnd(user, asOperator(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
+        int newest = awaitRunEnd(user, asOperator(user).post("/api/v1/sync").then().statusCode(202).extract().path("id")).getInt("id");
+        List<Integer> ids = asOperator(user).get("/api/v1/sync/runs").then().statusCode(200).extract().path("id");
         assertThat(ids).hasSizeBetween(2, 20).isSortedAccordingTo((a, b) -> Integer.compare(b, a)).first().isEqualTo(newest);
-        as(user).get("/api/v1/sync/runs?limit=1").then().statusCode(200).body("", hasSize(1));
+        asOperator(user).get("/api/v1/sync/runs?limit=1").then().statusCode(200).body("", hasSize(1));
         for (String bad : List.of("0", "201", "many", "-1")) {
-            as(user).get("/api/v1/sync/runs?limit=" + bad).then().statusCode(400).contentType("application/problem+json");
+            asOperator(user).get("/api/v1/sync/runs?limit=" + bad).then().statusCode(400).contentType("application/problem+json");
         }
-        as(user).get("/api/v1/sync/runs/999999999").then().statusCode(404).contentType("application/problem+json");
+        asOperator(user).get("/api/v1/sync/runs/999999999").then().statusCode(404).contentType("application/problem+json");
         given().get("/api/v1/sync/status").then().statusCode(401);
     }
 
