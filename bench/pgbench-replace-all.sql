@@ -15,27 +15,32 @@ with input as (
                 :completed_ats::timestamptz[], :milestones::text[])
          with ordinality as i(id, title, description, category, target_date, status, completed_at,
                               milestones, ord)
-), upserted as (
-    insert into goals as g (id, user_id, title, description, category, target_date, status,
-                            completed_at, milestones)
-    select id, :user_id, title, description, category, target_date, status, completed_at, milestones::jsonb
-    from input
-    order by ord
-    on conflict (id) do update
-        set title = excluded.title, description = excluded.description, category = excluded.category,
-            target_date = excluded.target_date, status = excluded.status,
-            completed_at = excluded.completed_at, milestones = excluded.milestones,
-            version = g.version + 1, updated_at = now()
-        where g.user_id = excluded.user_id
+), updated as (
+    update goals as g
+    set title = i.title, description = i.description, category = i.category,
+        target_date = i.target_date, status = i.status, completed_at = i.completed_at,
+        milestones = i.milestones::jsonb, version = g.version + 1, updated_at = now()
+    from input i
+    where g.user_id = :user_id and g.id = i.id
     returning g.id, g.version, g.created_at, g.updated_at
+), inserted as (
+    insert into goals (id, user_id, title, description, category, target_date, status, completed_at,
+                       milestones)
+    select i.id, :user_id, i.title, i.description, i.category, i.target_date, i.status, i.completed_at,
+           i.milestones::jsonb
+    from input i
+    where not exists (select 1 from goals g where g.id = i.id)
+    order by i.ord
+    on conflict (id) do nothing
+    returning id, version, created_at, updated_at
 ), deleted as (
     delete from goals where user_id = :user_id and id = any('{}'::uuid[]) returning id
 ), tombstones as (
     insert into goal_tombstones (goal_id, user_id) select id, :user_id from deleted
-    on conflict (goal_id) do update set deleted_at = now()
+    on conflict (goal_id) do nothing
 ), bumped as (
     update user_collections set version = version + 1 where user_id = :user_id returning version
 )
-select bumped.version as collection_version, u.id, u.version, u.created_at, u.updated_at
-from bumped left join upserted u on true;
+select bumped.version as collection_version, w.id, w.version, w.created_at, w.updated_at
+from bumped left join (select * from updated union all select * from inserted) w on true;
 COMMIT;
