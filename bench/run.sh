@@ -63,22 +63,36 @@ start_service() {
     STARTED_IN=$(grep -o 'started in [0-9.]*s' "$WORK/service.log" | head -1)
 }
 
-# wrk: one thread per connection, each bound to one user; prints "req/s p50 p99 errors".
+# CPU time (user + system) in clock ticks: of the service process, and of the PostgreSQL server (its
+# live processes, plus the backends that have ended, which the postmaster's children times hold).
+service_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVICE_PID/stat"; }
+postgres_ticks() {
+    local postmaster
+    postmaster=$(head -1 "$("${PSQL[@]}" -At -c 'show data_directory')/postmaster.pid")
+    { awk '{ print $16 + $17 }' "/proc/$postmaster/stat"
+      for pid in $(pgrep -P "$postmaster") "$postmaster"; do awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true; done
+    } | awk '{ total += $1 } END { print total }'
+}
+# Microseconds of CPU per unit of work: ticks spent over units done.
+per_unit_us() { awk -v ticks="$1" -v units="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", ticks * 1e6 / hz / units }'; }
+
+# wrk: one thread per connection, each bound to one user; prints "req/s p50 p99 errors requests".
 run_wrk() {
     BENCH_SCENARIO=$1 BENCH_TOKENS=$WORK/tokens wrk -t$CONNECTIONS -c$CONNECTIONS -d"$2"s --latency \
         -s bench/wrk-users.lua "http://127.0.0.1:$PORT" > "$WORK/wrk-$1.txt"
     awk '
+        /requests in/ { requests = $1 }
         /Requests\/sec/ { rps = $2 }
         $1 == "50.000%" || $1 == "50%" { p50 = $2 }
         $1 == "99.000%" || $1 == "99%" { p99 = $2 }
         /Non-2xx/ { errors = $5 }
         /Socket errors/ { gsub(/[ ,]+/, ""); sub(/Socketerrors:/, ""); socket = "+socket:" $0 }
-        END { printf "%s %s %s %s%s\n", rps, p50, p99, (errors == "" ? 0 : errors), socket }' "$WORK/wrk-$1.txt"
+        END { printf "%s %s %s %s%s %s\n", rps, p50, p99, (errors == "" ? 0 : errors), socket, requests }' "$WORK/wrk-$1.txt"
 }
 
 # pgbench: the same transaction as the service, as the same role, one client per user as wrk has
 # one connection per user (pgbench cannot give each client of one process its own parameters, so
-# each user gets a single-client pgbench of its own); prints the summed tps.
+# each user gets a single-client pgbench of its own); prints the summed tps and transactions.
 run_pgbench() {
     local user pids=()
     for user in $(seq 1 $CONNECTIONS); do
@@ -99,7 +113,8 @@ run_pgbench() {
         cat "$WORK"/pgbench-$1-*.txt >&2
         exit 1
     fi
-    awk '/^tps/ { total += $3 } END { printf "%.0f\n", total }' "$WORK"/pgbench-$1-*.txt
+    awk '/^tps/ { total += $3 } /actually processed/ { done += $NF } END { printf "%.0f %d\n", total, done }' \
+        "$WORK"/pgbench-$1-*.txt
 }
 
 require_tools
@@ -112,10 +127,27 @@ java bench/MintTokens.java dev/jwt/private.pem $CONNECTIONS > "$WORK/tokens"
 run_wrk replace-all "$WARMUP" > /dev/null
 run_wrk list "$WARMUP" > /dev/null
 
-read -r REPLACE_RPS REPLACE_P50 REPLACE_P99 REPLACE_ERRORS < <(run_wrk replace-all "$DURATION")
-REPLACE_TPS=$(run_pgbench replace-all "$DURATION")
-read -r LIST_RPS LIST_P50 LIST_P99 LIST_ERRORS < <(run_wrk list "$DURATION")
-LIST_TPS=$(run_pgbench list "$DURATION")
+# Each measured run between two CPU readings: the service's for wrk, PostgreSQL's for pgbench (the
+# service is idle then, and PostgreSQL serves nothing else).
+measure_service() {
+    local before after rps p50 p99 errors requests
+    before=$(service_ticks)
+    read -r rps p50 p99 errors requests < <(run_wrk "$1" "$DURATION")
+    after=$(service_ticks)
+    echo "$rps $p50 $p99 $errors $(per_unit_us $((after - before)) "$requests")"
+}
+measure_pgbench() {
+    local before after tps transactions
+    before=$(postgres_ticks)
+    read -r tps transactions < <(run_pgbench "$1" "$DURATION")
+    after=$(postgres_ticks)
+    echo "$tps $(per_unit_us $((after - before)) "$transactions")"
+}
+
+read -r REPLACE_RPS REPLACE_P50 REPLACE_P99 REPLACE_ERRORS REPLACE_CPU < <(measure_service replace-all)
+read -r REPLACE_TPS REPLACE_PG_CPU < <(measure_pgbench replace-all)
+read -r LIST_RPS LIST_P50 LIST_P99 LIST_ERRORS LIST_CPU < <(measure_service list)
+read -r LIST_TPS LIST_PG_CPU < <(measure_pgbench list)
 RSS_MB=$(( $(awk '/VmRSS/ { print $2 }' "/proc/$SERVICE_PID/status") / 1024 ))
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
@@ -126,5 +158,9 @@ printf '%-12s %12s %10s %10s %8s %14s %8s\n' replace-all "$REPLACE_RPS" "$REPLAC
     "$REPLACE_ERRORS" "$REPLACE_TPS" "$(ratio "$REPLACE_RPS" "$REPLACE_TPS")"
 printf '%-12s %12s %10s %10s %8s %14s %8s\n' list "$LIST_RPS" "$LIST_P50" "$LIST_P99" \
     "$LIST_ERRORS" "$LIST_TPS" "$(ratio "$LIST_RPS" "$LIST_TPS")"
+echo "service CPU per request: replace-all $REPLACE_CPU us"
+echo "service CPU per request: list $LIST_CPU us"
+echo "PostgreSQL CPU per pgbench transaction: replace-all $REPLACE_PG_CPU us"
+echo "PostgreSQL CPU per pgbench transaction: list $LIST_PG_CPU us"
 echo "startup to ready: ${READY_MS} ms (Quarkus: ${STARTED_IN})"
 echo "resident memory after the runs: ${RSS_MB} MB"
