@@ -5,9 +5,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
 
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +28,12 @@ class AuthenticationTest {
                 Arguments.of("an expired token", "Bearer " + Tokens.expired(user)),
                 Arguments.of("a token signed by another key", "Bearer " + Tokens.signedByAnotherKey(user)),
                 Arguments.of("an unsigned token (alg none)", "Bearer " + Tokens.unsigned(user)),
+                Arguments.of("HS256 with the public key's PEM text as secret", "Bearer " + Tokens.hmacWithThePublicKey(user, true)),
+                Arguments.of("HS256 with the public key's DER bytes as secret", "Bearer " + Tokens.hmacWithThePublicKey(user, false)),
+                Arguments.of("a signed token without sub", "Bearer " + Tokens.withClaims(Map.of("upn", user))),
+                Arguments.of("a signed token without any name", "Bearer " + Tokens.withClaims(Map.of())),
+                Arguments.of("a signed token with a blank sub", "Bearer " + Tokens.withClaims(Map.of("sub", " "))),
+                Arguments.of("a signed token with a 256-character sub", "Bearer " + Tokens.withClaims(Map.of("sub", "u".repeat(256)))),
                 Arguments.of("a malformed token", "Bearer not.a.jwt"),
                 Arguments.of("an empty bearer", "Bearer "),
                 Arguments.of("another scheme", "Basic dXNlcjpwYXNz"));
@@ -66,5 +74,13 @@ class AuthenticationTest {
                 .contentType("application/problem+json")
                 .body("status", equalTo(401))
                 .body("detail", not(containsString("Exception")));
+    }
+
+    @Test
+    void aSignedTokenWithASubOf255CharactersIsAccepted() {
+        given().header("Authorization", "Bearer " + Tokens.withClaims(Map.of("sub", "u".repeat(255))))
+                .get("/api/v1/goals").then()
+                .statusCode(200)
+                .body("size()", equalTo(0));
     }
 }

@@ -10,8 +10,14 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.keys.HmacKey;
 
 import io.smallrye.jwt.build.Jwt;
 
@@ -20,6 +26,7 @@ public final class Tokens {
 
     private static final PrivateKey DEV_KEY = readPrivateKey(Path.of("dev/jwt/private.pem"));
     private static final String ISSUER = "https://quarkus.io/issuer";
+    private static final Path DEV_PUBLIC_KEY = Path.of("dev/jwt/public.pem");
 
     private Tokens() {
     }
@@ -43,6 +50,11 @@ public final class Tokens {
 
     public static String withRoles(String sub, String... roles) {
         return Jwt.subject(sub).groups(Set.of(roles)).expiresIn(3600).sign(DEV_KEY);
+    }
+
+    /** A token with exactly these claims (plus {@code iat} and {@code exp}), signed with the trusted key. */
+    public static String withClaims(Map<String, Object> claims) {
+        return Jwt.claims(claims).expiresIn(3600).sign(DEV_KEY);
     }
 
     public static String expired(String sub) {
@@ -97,12 +109,38 @@ public final class Tokens {
         return header + "." + payload + ".";
     }
 
+    /**
+     * The algorithm-confusion attack: HS256 with the service's public RSA key as the HMAC secret, either
+     * the PEM file's text or the key's DER bytes. A verifier that lets the token pick the algorithm
+     * would accept it, as anyone can compute it.
+     */
+    public static String hmacWithThePublicKey(String sub, boolean pemText) {
+        try {
+            String pem = Files.readString(DEV_PUBLIC_KEY);
+            byte[] secret = pemText ? pem.getBytes(StandardCharsets.UTF_8) : pemBody(pem);
+            JwtClaims claims = new JwtClaims();
+            claims.setSubject(sub);
+            claims.setIssuedAtToNow();
+            claims.setExpirationTimeMinutesInTheFuture(60);
+            JsonWebSignature jws = new JsonWebSignature();
+            jws.setPayload(claims.toJson());
+            jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+            jws.setKey(new HmacKey(secret));
+            return jws.getCompactSerialization();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static PrivateKey readPrivateKey(Path pem) {
         try {
-            String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pemBody(Files.readString(pem))));
         } catch (Exception e) {
             throw new IllegalStateException("Cannot read the dev signing key " + pem, e);
         }
+    }
+
+    private static byte[] pemBody(String pem) {
+        return Base64.getDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
     }
 }
