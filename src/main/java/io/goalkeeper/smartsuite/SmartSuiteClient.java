@@ -193,13 +193,16 @@ public class SmartSuiteClient {
         }
     }
 
+    private static final long MIN_TIMER_NANOS = 1_000_000;
+
     /** Waits for this call's turn: calls start at most {@code rate-limit} a second, all together. */
     private Uni<Void> slot() {
         long interval = (long) (1_000_000_000L / config.rateLimit());
         long now = System.nanoTime();
         long mine = nextSlot.updateAndGet(next -> Math.max(next, now) + interval) - interval;
         long wait = mine - now;
-        return wait <= 0 ? Uni.createFrom().voidItem()
+        // Timers take whole milliseconds and refuse a delay under one: such a wait is no wait.
+        return wait < MIN_TIMER_NANOS ? Uni.createFrom().voidItem()
                 : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(wait));
     }
 
@@ -230,7 +233,7 @@ public class SmartSuiteClient {
     private Duration backoff(int attempt) {
         long base = Math.min(config.retryMaxBackoff().toMillis(),
                 config.retryBackoff().toMillis() << Math.min(attempt - 1, 20));
-        return Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+        return Duration.ofMillis(Math.max(1, base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1)));
     }
 
     private void count(Operation operation, String status) {
