@@ -31,6 +31,11 @@ public final class Tokens {
     private Tokens() {
     }
 
+    /** The dev key that the test profile trusts, for tokens of a shape no helper here makes. */
+    public static PrivateKey devKey() {
+        return DEV_KEY;
+    }
+
     /** A fresh user id, so that every test owns its data. */
     public static String newUser() {
         return "user-" + UUID.randomUUID();

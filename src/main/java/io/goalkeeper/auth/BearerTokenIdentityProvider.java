@@ -22,20 +22,24 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Verifies bearer tokens against the keys of a JWKS URL (see {@link JwksKeys} for why the service reads
- * them itself). It runs before smallrye-jwt's own validator and leaves it every token when the key is a
- * file. Everything but the key lookup stays smallrye-jwt's: the algorithm, {@code exp}, {@code iat},
- * {@code iss}, {@code aud} and the groups claim path are checked as configured for {@code mp.jwt.*}.
+ * Verifies bearer tokens, each once: a client sends the same token with every request until it
+ * expires, and checking its signature and claims costs more CPU than the rest of a small request, so a
+ * verified token is remembered ({@link VerifiedTokens}). It runs before smallrye-jwt's own validator,
+ * which it leaves nothing to. The checks stay smallrye-jwt's ({@link JWTParser}): the algorithm,
+ * {@code exp}, {@code iat}, {@code iss}, {@code aud} and the groups claim path, as configured for
+ * {@code mp.jwt.*}; only the key of a JWKS URL is looked up here (see {@link JwksKeys} for why).
  */
 @ApplicationScoped
-class JwksIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
+class BearerTokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
 
     private final JwksKeys keys;
     private final JWTParser parser;
+    private final VerifiedTokens verified;
 
-    JwksIdentityProvider(JwksKeys keys, JWTParser parser) {
+    BearerTokenIdentityProvider(JwksKeys keys, JWTParser parser, VerifiedTokens verified) {
         this.keys = keys;
         this.parser = parser;
+        this.verified = verified;
     }
 
     @Override
@@ -51,13 +55,18 @@ class JwksIdentityProvider implements IdentityProvider<TokenAuthenticationReques
 
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
-        if (!keys.enabled() || !(request.getToken() instanceof JsonWebTokenCredential)) {
+        if (!(request.getToken() instanceof JsonWebTokenCredential)) {
             return Uni.createFrom().nullItem();
         }
         String token = request.getToken().getToken();
-        return Uni.createFrom().item(() -> keyId(token))
-                .flatMap(keys::keyFor)
-                .map(key -> identity(request, verify(token, key)));
+        JsonWebToken known = verified.get(token);
+        if (known != null) {
+            return Uni.createFrom().item(identity(request, known));
+        }
+        Uni<JsonWebToken> checked = keys.enabled()
+                ? Uni.createFrom().item(() -> keyId(token)).flatMap(keys::keyFor).map(key -> verify(token, key))
+                : Uni.createFrom().item(() -> parse(token));
+        return checked.invoke(jwt -> verified.put(token, jwt)).map(jwt -> identity(request, jwt));
     }
 
     private static String keyId(String token) {
@@ -76,7 +85,15 @@ class JwksIdentityProvider implements IdentityProvider<TokenAuthenticationReques
         }
     }
 
-    /** The identity smallrye-jwt's validator would build. */
+    private JsonWebToken parse(String token) {
+        try {
+            return parser.parse(token);
+        } catch (ParseException e) {
+            throw new AuthenticationFailedException(e);
+        }
+    }
+
+    /** The identity smallrye-jwt's validator would build; one per request, since it carries the request. */
     private static SecurityIdentity identity(TokenAuthenticationRequest request, JsonWebToken token) {
         QuarkusSecurityIdentity.Builder identity = QuarkusSecurityIdentity.builder()
                 .setPrincipal(token)
