@@ -20,7 +20,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * BEGIN's answer first). PostgreSQL runs them in order; if one fails, the ones after it fail too
  * ({@code 25P02}), but the first failure is the one reported, and the transaction is rolled back.
  * The work runs to its end even when the request is cancelled, so a connection goes back to the pool
- * only after its COMMIT or ROLLBACK.
+ * only after its COMMIT or ROLLBACK. A lost connection fails as {@link DatabaseUnavailable}.
  */
 @ApplicationScoped
 public class UserTransactions {
@@ -36,6 +36,7 @@ public class UserTransactions {
                         work.apply(connection))
                 .with((begun, userSet, result) -> result)
                 .call(() -> connection.query("commit").execute())
-                .onFailure().call(() -> connection.query("rollback").execute().onFailure().recoverWithNull()));
+                .onFailure().call(() -> connection.query("rollback").execute().onFailure().recoverWithNull()))
+                .onFailure(DatabaseUnavailable::isConnectionLoss).transform(DatabaseUnavailable::new);
     }
 }

@@ -1,16 +1,25 @@
 package io.goalkeeper.json;
 
+import java.io.IOException;
 import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
 import io.quarkus.jackson.ObjectMapperCustomizer;
@@ -43,5 +52,66 @@ public class StrictJson implements ObjectMapperCustomizer {
         mapper.coercionConfigFor(LogicalType.POJO).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         // Lenient dates accept an epoch-day number or a timestamp whose time is silently dropped.
         mapper.configOverride(LocalDate.class).setFormat(JsonFormat.Value.forLeniency(false));
+        // An empty string would read as a missing id, and the server would make one up.
+        mapper.coercionConfigFor(LogicalType.OtherScalar).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        mapper.registerModule(new SimpleModule("strict-scalars")
+                .addDeserializer(LocalDate.class, new DateText())
+                .addDeserializer(UUID.class, new UuidText()));
+    }
+
+    /** Last, so that these readers replace the ones the standard modules register. */
+    @Override
+    public int priority() {
+        return MINIMUM_PRIORITY;
+    }
+
+    /**
+     * An id is a UUID string as written, nothing else: the standard reader trims spaces and takes 16
+     * bytes in Base64, so the id stored would not be the id sent.
+     */
+    static final class UuidText extends StdScalarDeserializer<UUID> {
+
+        private static final Pattern CANONICAL = Pattern.compile(
+                "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+        UuidText() {
+            super(UUID.class);
+        }
+
+        @Override
+        public UUID deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.currentToken() != JsonToken.VALUE_STRING) {
+                return (UUID) context.handleUnexpectedToken(UUID.class, parser);
+            }
+            String text = parser.getText();
+            if (!CANONICAL.matcher(text).matches()) {
+                throw context.weirdStringException(text, UUID.class, "not a UUID");
+            }
+            return UUID.fromString(text);
+        }
+    }
+
+    /**
+     * A date is a {@code YYYY-MM-DD} string or null, nothing else: the standard reader also takes an
+     * array such as {@code [2027, 5, 1]}, and reads an empty array as no date at all.
+     */
+    static final class DateText extends StdScalarDeserializer<LocalDate> {
+
+        DateText() {
+            super(LocalDate.class);
+        }
+
+        @Override
+        public LocalDate deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.currentToken() != JsonToken.VALUE_STRING) {
+                return (LocalDate) context.handleUnexpectedToken(LocalDate.class, parser);
+            }
+            String text = parser.getText();
+            try {
+                return LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE);
+            } catch (DateTimeParseException e) {
+                throw context.weirdStringException(text, LocalDate.class, "not a date (YYYY-MM-DD)");
+            }
+        }
     }
 }

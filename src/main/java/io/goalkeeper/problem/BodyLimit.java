@@ -5,11 +5,14 @@ import jakarta.enterprise.event.Observes;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * Refuses a body declared larger than 1 MiB before it is read, with a problem+json 413. (The HTTP
- * layer's own limit, {@code quarkus.http.limits.max-body-size}, still stops chunked bodies that grow
- * past it, but answers those with an empty 413.)
+ * Refuses a body larger than 1 MiB with a problem+json 413: one declared larger before it is read, and
+ * a chunked one (no declared length) as soon as it grows past the limit. A chunked body is read here in
+ * full, up to the limit, and the REST layer takes it from memory: left to the REST layer's own stream,
+ * an oversized one got an empty 413 that nothing here could turn into a problem.
  */
 @ApplicationScoped
 public class BodyLimit {
@@ -20,18 +23,31 @@ public class BodyLimit {
             "detail":"The body is larger than 1 MiB"}""";
 
     void install(@Observes Router router) {
+        BodyHandler chunkedBodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
         router.route().order(Integer.MIN_VALUE).handler(context -> {
             String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && declaredTooLarge(length)) {
-                context.response()
-                        .setStatusCode(413)
-                        .putHeader(HttpHeaders.CONTENT_TYPE, ProblemMapper.PROBLEM_JSON)
-                        .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end(TOO_LARGE);
+                tooLarge(context);
+            } else if (length == null && context.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+                chunkedBodies.handle(context);
+            } else {
+                context.next();
+            }
+        }).failureHandler(context -> {
+            if (context.statusCode() == 413) {
+                tooLarge(context);
             } else {
                 context.next();
             }
         });
+    }
+
+    private static void tooLarge(RoutingContext context) {
+        context.response()
+                .setStatusCode(413)
+                .putHeader(HttpHeaders.CONTENT_TYPE, ProblemMapper.PROBLEM_JSON)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(TOO_LARGE);
     }
 
     private static boolean declaredTooLarge(String length) {

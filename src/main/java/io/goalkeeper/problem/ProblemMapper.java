@@ -30,10 +30,10 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import io.goalkeeper.database.DatabaseUnavailable;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -153,7 +153,7 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public RestResponse<String> database(PgException e) {
-        if (isUnavailability(e)) {
+        if (DatabaseUnavailable.isConnectionLoss(e)) {
             return unavailable(e);
         }
         String state = e.getSqlState() == null ? "" : e.getSqlState();
@@ -171,54 +171,27 @@ public class ProblemMapper {
         return unexpected(e);
     }
 
-    @ServerExceptionMapper({ ClosedConnectionException.class, TimeoutException.class })
+    @ServerExceptionMapper({ DatabaseUnavailable.class, ClosedConnectionException.class, TimeoutException.class })
     public RestResponse<String> unavailable(Throwable e) {
-        LOG.warnf("Database unavailable: %s", e.toString());
+        LOG.warnf("Database unavailable: %s", e.getCause() != null && e instanceof DatabaseUnavailable ? e.getCause() : e);
         return answer(503, "database-unavailable", "Service unavailable", "The database cannot be reached; retry later",
                 Map.of(), HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
     }
 
-    @ServerExceptionMapper
-    public RestResponse<String> vertx(VertxException e) {
-        // The pool reports connection loss and connect timeouts as plain VertxExceptions.
-        return unavailable(e);
-    }
-
+    /**
+     * The last resort. Reads of the Sync API and health checks call the pool directly, so a lost
+     * connection can still arrive here untyped: a connection-level failure that is not raw I/O (which
+     * here may be the client's body) is answered as one.
+     */
     @ServerExceptionMapper
     public RestResponse<String> unexpected(Throwable e) {
-        if (isUnavailability(e)) {
+        if (!(e instanceof IOException) && DatabaseUnavailable.isConnectionLoss(e)) {
             return unavailable(e);
         }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure, incident %s", incident);
         return answer(500, "internal-error", "Internal error",
                 "The request failed on the server; the incident is logged as " + incident, Map.of("incident", incident));
-    }
-
-    /**
-     * Whether the failure is a lost or refused database connection. A connection that dies mid-statement
-     * surfaces in many forms (a reset or broken pipe as a {@code SocketException} or Netty's native
-     * {@code IOException}, a closed channel, a closed connection, a timeout), raw or wrapped; requests
-     * only do I/O with the database, so any I/O failure in the chain is one, but for Jackson's, which
-     * are failures to read the client's body.
-     */
-    private static boolean isUnavailability(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if ((cause instanceof IOException && !(cause instanceof JsonProcessingException))
-                    || cause instanceof ClosedConnectionException
-                    || cause instanceof TimeoutException) {
-                return true;
-            }
-            if (cause instanceof PgException pg && isUnavailability(pg)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isUnavailability(PgException e) {
-        String state = e.getSqlState() == null ? "" : e.getSqlState();
-        return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P");
     }
 
     private RestResponse<String> unauthorized(String detail) {

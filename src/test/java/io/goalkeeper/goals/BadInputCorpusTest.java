@@ -101,6 +101,14 @@ class BadInputCorpusTest {
         add(cases, "year 10000", post(goalWith("\"targetDate\": \"+10000-01-01\"")), 400);
         add(cases, "year 0", post(goalWith("\"milestones\": [{\"title\": \"m\", \"dueDate\": \"0000-01-01\"}]")), 400);
         add(cases, "a timestamp for a date", post(goalWith("\"targetDate\": \"2027-05-01T00:00:00Z\"")), 400);
+        add(cases, "an empty array for a date", post(goalWith("\"targetDate\": []")), 400);
+        add(cases, "an array of numbers for a date", post(goalWith("\"targetDate\": [2027, 5, 1]")), 400);
+        add(cases, "a one-digit month", post(goalWith("\"milestones\": [{\"title\": \"m\", \"dueDate\": \"2027-5-01\"}]")), 400);
+        // ids as sent or refused, never made up or trimmed
+        add(cases, "an empty id", post(goalWith("\"id\": \"\"")), 400);
+        add(cases, "an id with a space around it", post(goalWith("\"id\": \" " + AN_ID + " \"")), 400);
+        add(cases, "an id in Base64", post(goalWith("\"id\": \"AAAAAAAAAAAAAAAAAAAAAA==\"")), 400);
+        add(cases, "an empty milestone id", replaceAll("[" + goalWith("\"milestones\": [{\"id\": \"\", \"title\": \"m\"}]") + "]"), 400);
         // unknown fields
         add(cases, "unknown top-level field", post(goalWith("\"priority\": 1")), 400);
         add(cases, "unknown milestone field", post(goalWith("\"milestones\": [{\"title\": \"m\", \"notes\": \"n\"}]")), 400);
