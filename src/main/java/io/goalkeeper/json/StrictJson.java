@@ -3,7 +3,6 @@ package io.goalkeeper.json;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -69,23 +68,19 @@ public class StrictJson implements ObjectMapperCustomizer {
      * An id is a UUID string as written, nothing else: the standard reader trims spaces and takes 16
      * bytes in Base64, so the id stored would not be the id sent.
      */
-    static final class UuidText extends StdScalarDeserializer<UUID> {
+    static final class UuidText extends TextOnly<UUID> {
 
         private static final Pattern CANONICAL = Pattern.compile(
                 "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
         UuidText() {
-            super(UUID.class);
+            super(UUID.class, "not a UUID");
         }
 
         @Override
-        public UUID deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-            if (parser.currentToken() != JsonToken.VALUE_STRING) {
-                return (UUID) context.handleUnexpectedToken(UUID.class, parser);
-            }
-            String text = parser.getText();
+        UUID parse(String text) {
             if (!CANONICAL.matcher(text).matches()) {
-                throw context.weirdStringException(text, UUID.class, "not a UUID");
+                throw new IllegalArgumentException(text);
             }
             return UUID.fromString(text);
         }
@@ -95,22 +90,43 @@ public class StrictJson implements ObjectMapperCustomizer {
      * A date is a {@code YYYY-MM-DD} string or null, nothing else: the standard reader also takes an
      * array such as {@code [2027, 5, 1]}, and reads an empty array as no date at all.
      */
-    static final class DateText extends StdScalarDeserializer<LocalDate> {
+    static final class DateText extends TextOnly<LocalDate> {
 
         DateText() {
-            super(LocalDate.class);
+            super(LocalDate.class, "not a date (YYYY-MM-DD)");
         }
 
         @Override
-        public LocalDate deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+        LocalDate parse(String text) {
+            return LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE);
+        }
+    }
+
+    /** A value that only a JSON string may give: any other token is a wrong type, a bad string a bad format. */
+    abstract static class TextOnly<T> extends StdScalarDeserializer<T> {
+
+        private final Class<T> type;
+        private final String problem;
+
+        TextOnly(Class<T> type, String problem) {
+            super(type);
+            this.type = type;
+            this.problem = problem;
+        }
+
+        /** The value, or a {@link RuntimeException} when the text does not hold one. */
+        abstract T parse(String text);
+
+        @Override
+        public T deserialize(JsonParser parser, DeserializationContext context) throws IOException {
             if (parser.currentToken() != JsonToken.VALUE_STRING) {
-                return (LocalDate) context.handleUnexpectedToken(LocalDate.class, parser);
+                return type.cast(context.handleUnexpectedToken(type, parser));
             }
             String text = parser.getText();
             try {
-                return LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE);
-            } catch (DateTimeParseException e) {
-                throw context.weirdStringException(text, LocalDate.class, "not a date (YYYY-MM-DD)");
+                return parse(text);
+            } catch (RuntimeException e) {
+                throw context.weirdStringException(text, type, problem);
             }
         }
     }

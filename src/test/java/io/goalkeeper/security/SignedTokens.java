@@ -5,11 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -19,6 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import io.goalkeeper.support.Tokens;
+
 /**
  * Tokens assembled byte by byte, so that their claims can hold what a JWT library would clean up: a
  * {@code sub} with a lone surrogate or a NUL, a {@code groups} claim of the wrong shape. They are
@@ -27,7 +26,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 final class SignedTokens {
 
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-    private static final PrivateKey DEV_KEY = devKey();
+    private static final PrivateKey DEV_KEY = Tokens.devKey();
     private static final byte[] DEV_PUBLIC_PEM = read(Path.of("dev/jwt/public.pem"));
     private static final long LIFETIME_SECONDS = 3600;
 
@@ -92,29 +91,11 @@ final class SignedTokens {
     }
 
     private static String rs256(Json.Obj claims, PrivateKey key) {
-        String content = encode("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + encode(Json.write(claims));
-        try {
-            Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(key);
-            signature.update(content.getBytes(StandardCharsets.US_ASCII));
-            return content + "." + BASE64URL.encodeToString(signature.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Tokens.signedClaims(Json.write(claims), key);
     }
 
     private static String encode(String json) {
         return BASE64URL.encodeToString(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static PrivateKey devKey() {
-        try {
-            String base64 = new String(read(Path.of("dev/jwt/private.pem")), StandardCharsets.US_ASCII)
-                    .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Cannot read the dev signing key", e);
-        }
     }
 
     private static byte[] read(Path file) {

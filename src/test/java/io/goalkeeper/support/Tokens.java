@@ -82,12 +82,17 @@ public final class Tokens {
      * writer would change, such as a lone surrogate written as the escape {@code \\ud800}.
      */
     public static String signedClaims(String claimsJson) {
+        return signedClaims(claimsJson, DEV_KEY);
+    }
+
+    /** The same, signed with any RSA key (a foreign one makes a forged token). */
+    public static String signedClaims(String claimsJson, PrivateKey key) {
         Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
         String signingInput = encoder.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
                 + "." + encoder.encodeToString(claimsJson.getBytes(StandardCharsets.UTF_8));
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(DEV_KEY);
+            signature.initSign(key);
             signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             return signingInput + "." + encoder.encodeToString(signature.sign());
         } catch (Exception e) {
