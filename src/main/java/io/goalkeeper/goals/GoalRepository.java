@@ -25,7 +25,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 class GoalRepository {
 
     private static final String GOAL_COLUMNS = """
-            id, title, description, category, target_date, status, completed_at, milestones,
+            id, title, description, category, target_date, status, completed_at, milestones::text as milestones,
             version, created_at, updated_at""";
 
     /**
@@ -40,7 +40,7 @@ class GoalRepository {
     /** The collection's version and goals, in one statement: one snapshot, never half of a write. */
     private static final String READ_COLLECTION = """
             select c.version as collection_version, g.id, g.title, g.description, g.category, g.target_date,
-                   g.status, g.completed_at, g.milestones, g.version, g.created_at, g.updated_at
+                   g.status, g.completed_at, g.milestones::text as milestones, g.version, g.created_at, g.updated_at
             from (select coalesce((select version from user_collections where user_id = $1), 0) as version) c
             left join goals g on g.user_id = $1
             order by g.seq""";

@@ -29,7 +29,7 @@ public class ChangeFeed {
     /** Updates first, then creates, so a batch can be cut down to one kind of write. */
     private static final String PENDING_CHANGES = """
             select g.id, g.user_id, g.title, g.description, g.category, g.target_date, g.status, g.completed_at,
-                   g.milestones, g.version, g.created_at, g.updated_at, s.remote_id,
+                   g.milestones::text as milestones, g.version, g.created_at, g.updated_at, s.remote_id,
                    s.remote_id is null and s.create_sent_at is not null as create_sent
             from goals g
             left join goal_sync_state s on s.goal_id = g.id
@@ -118,7 +118,7 @@ public class ChangeFeed {
 
     private static final String TRACKED_GOALS = """
             select g.id, g.user_id, g.title, g.description, g.category, g.target_date, g.status, g.completed_at,
-                   g.milestones, g.version, g.created_at, g.updated_at, s.remote_id, s.pushed_version
+                   g.milestones::text as milestones, g.version, g.created_at, g.updated_at, s.remote_id, s.pushed_version
             from goals g
             left join goal_sync_state s on s.goal_id = g.id
             where g.id = any($1::uuid[])""";
