@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-# The options of src/main/docker/Dockerfile.aot: a cache made with one GC is refused by another.
+# The options of src/main/docker/Dockerfile.aot, so the training runs as the image does: the serial
+# collector, which the JVM picks by itself in a pod limited to one CPU.
 AOT_JAVA_OPTS=${AOT_JAVA_OPTS:--XX:+UseSerialGC}
 DATABASE=goalkeeper_aot
 ROLE=goalkeeper_bench

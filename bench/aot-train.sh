@@ -4,7 +4,7 @@
 # Usage: bench/aot-train.sh <app directory, holding quarkus-run.jar> <private key PEM>
 # Environment: JAVA (a JDK 25 java; default: java), TRAIN_SECONDS (default 15), the service's own
 # settings (QUARKUS_DATASOURCE_*, MP_JWT_VERIFY_PUBLICKEY_LOCATION matching the key) and JAVA_OPTS,
-# which must hold the options the cache will run with (the JVM refuses a cache made with another GC).
+# the options the cache will run with, so the recorded profiles are those of the production JVM.
 # Used by bench/aot-cache.sh on this machine and by src/main/docker/Dockerfile.aot inside the image.
 set -euo pipefail
 

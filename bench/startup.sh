@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 STARTS=${1:-5}
 ROOT=$PWD
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-# As src/main/docker/Dockerfile.aot runs it; the cache was made for these options.
+# As src/main/docker/Dockerfile.aot runs it (bench/aot-cache.sh trains with the same options).
 AOT_JAVA_OPTS=${AOT_JAVA_OPTS:--XX:+UseSerialGC}
 DATABASE=goalkeeper_startup
 ROLE=goalkeeper_bench
