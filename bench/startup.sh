@@ -64,7 +64,9 @@ start_once() {
     RESULT="ready in $READY ms, $rss MB resident ($quarkus)"
 }
 
-summary() { tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { printf "min %d ms, median %d ms", v[1], v[int((NR + 1) / 2)] }'; }
+# nth <n> <times>: the nth smallest of the times; the median of 2k+1 starts is the (k+1)th.
+nth() { tr ' ' '\n' <<< "${2# }" | sort -n | sed -n "$1p"; }
+summary() { echo "min $(nth 1 "$1") ms, median $(nth $(( (STARTS + 1) / 2 )) "$1") ms"; }
 
 AOT_FORM=("$JAVA25" $AOT_JAVA_OPTS -XX:AOTCache=app.aot)
 PLAIN_FORM=(java)
@@ -84,12 +86,12 @@ for i in $(seq "$STARTS"); do
     PLAIN_TIMES="$PLAIN_TIMES $READY"
     echo "start $i, plain jar: $RESULT"
 done
-[ -n "$AOT" ] && echo "AOT form, $STARTS starts: $(summary <<< "${AOT_TIMES# }")"
-echo "plain jar, $STARTS starts: $(summary <<< "${PLAIN_TIMES# }")"
+[ -n "$AOT" ] && echo "AOT form, $STARTS starts: $(summary "$AOT_TIMES")"
+echo "plain jar, $STARTS starts: $(summary "$PLAIN_TIMES")"
 # The medians, in the lines bench/run.sh repeats.
 if [ -n "$AOT" ]; then
-    echo "startup to ready: $(summary <<< "${AOT_TIMES# }" | sed 's/.*median \([0-9]*\) ms/\1/') ms"
+    echo "startup to ready: $(nth $(( (STARTS + 1) / 2 )) "$AOT_TIMES") ms"
 else
     echo "startup to ready: not measured (no JDK 25 for the image's AOT form)"
 fi
-echo "startup to ready (plain jar, JDK 17): $(summary <<< "${PLAIN_TIMES# }" | sed 's/.*median \([0-9]*\) ms/\1/') ms"
+echo "startup to ready (plain jar, JDK 17): $(nth $(( (STARTS + 1) / 2 )) "$PLAIN_TIMES") ms"
