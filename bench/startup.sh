@@ -21,7 +21,7 @@ LOG=$(mktemp)
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -f "$LOG"' EXIT
 
-stale() { [ ! -f "$1" ] || [ -n "$(find src pom.xml -newer "$1" -print -quit)" ]; }
+stale() { [ ! -f "$1" ] || [ -n "$(find src/main/java src/main/resources pom.xml -newer "$1" -print -quit)" ]; }
 if stale target/quarkus-app/quarkus-run.jar; then ./mvnw -B -q package -DskipTests; fi
 AOT=yes
 if [ ! -x "$JAVA25" ]; then
