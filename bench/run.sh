@@ -4,6 +4,7 @@
 # Usage: bench/run.sh [seconds per measured run] [seconds of warm-up per scenario]
 # JAVA_OPTS, if set, goes to the service's JVM (for example a heap bound: JAVA_OPTS=-Xmx128m).
 # Needs PostgreSQL on 127.0.0.1:5432 with trust auth for "postgres" (psql, pgbench) and wrk.
+# Ends with bench/startup.sh's startup to ready of both forms (AOT on JDK 25, plain jar on JDK 17).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,7 +49,6 @@ fresh_database() {
 start_service() {
     [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
     PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    local started=$(date +%s%N)
     QUARKUS_HTTP_PORT=$PORT \
     QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/$DATABASE \
     QUARKUS_DATASOURCE_USERNAME=$ROLE \
@@ -59,8 +59,6 @@ start_service() {
         kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$WORK/service.log"; exit 1; }
         sleep 0.02
     done
-    READY_MS=$(( ($(date +%s%N) - started) / 1000000 ))
-    STARTED_IN=$(grep -o 'started in [0-9.]*s' "$WORK/service.log" | head -1)
 }
 
 # CPU time (user + system) in clock ticks: of the service process, and of the PostgreSQL server (its
@@ -162,5 +160,10 @@ echo "service CPU per request: replace-all $REPLACE_CPU us"
 echo "service CPU per request: list $LIST_CPU us"
 echo "PostgreSQL CPU per pgbench transaction: replace-all $REPLACE_PG_CPU us"
 echo "PostgreSQL CPU per pgbench transaction: list $LIST_PG_CPU us"
-echo "startup to ready: ${READY_MS} ms (Quarkus: ${STARTED_IN})"
 echo "resident memory after the runs: ${RSS_MB} MB"
+
+# Startup of both forms, with the service stopped so it takes no CPU from them: the medians of
+# bench/startup.sh (the image's AOT form on JDK 25, and the plain jar on JDK 17).
+stop_service
+bench/startup.sh 3 > "$WORK/startup.txt"
+grep '^startup to ready' "$WORK/startup.txt"
