@@ -478,7 +478,10 @@ class SmartSuiteSyncTest {
     private List<Goal> goalsInDatabase() {
         return pool.withTransaction(connection -> connection.query("select set_config('goalkeeper.sync', 'on', true)")
                 .execute()
-                .chain(() -> connection.query("select * from goals order by seq").execute()))
+                .chain(() -> connection.query("""
+                        select id, user_id, title, description, category, target_date, status, completed_at,
+                               milestones::text as milestones, version, created_at, updated_at
+                        from goals order by seq""").execute()))
                 .map(rows -> {
                     List<Goal> goals = new ArrayList<>();
                     for (Row row : rows) {
