@@ -5,7 +5,10 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
-/** A goal as the API shows it. Its ETag is {@code "<version>"}. */
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+
+/** A goal as the API shows it (written by {@link GoalJson}). Its ETag is {@code "<version>"}. */
+@JsonSerialize(using = GoalJson.class)
 public record Goal(UUID id, String title, String description, String category, LocalDate targetDate,
         String status, Instant completedAt, List<Milestone> milestones, long version, Instant createdAt,
         Instant updatedAt) {

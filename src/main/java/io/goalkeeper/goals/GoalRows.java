@@ -5,10 +5,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,16 +14,13 @@ import io.vertx.mutiny.sqlclient.Row;
 
 /**
  * How a goal is read from a {@code goals} row, for the Goals API and the sync alike. Statements select
- * the milestones as text ({@code milestones::text}), read here straight into records: the driver's own
- * decoding of {@code jsonb} builds a tree of maps first, with the request reader's strict checks, and
- * cost more than the rest of a list.
+ * the milestones as text ({@code milestones::text}), read here straight into records ({@link GoalJson}):
+ * the driver's own decoding of {@code jsonb} builds a tree of maps first, with the request reader's
+ * strict checks, and cost more than the rest of a list.
  */
 public final class GoalRows {
 
-    /** Our own data, written by {@link #milestonesJson}: read as it is, without the request reader's checks. */
-    private static final ObjectReader MILESTONES = new ObjectMapper().registerModule(new JavaTimeModule())
-            .readerFor(new TypeReference<List<Milestone>>() {
-            });
+    private static final JsonFactory JSON = new JsonFactory();
 
     private GoalRows() {
     }
@@ -52,9 +47,9 @@ public final class GoalRows {
     }
 
     private static List<Milestone> milestones(String json) {
-        try {
-            return List.copyOf(MILESTONES.<List<Milestone>>readValue(json));
-        } catch (IOException e) {
+        try (JsonParser in = JSON.createParser(json)) {
+            return GoalJson.readMilestones(in);
+        } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("Stored milestones are not the JSON the service writes: " + e.getMessage(), e);
         }
     }
