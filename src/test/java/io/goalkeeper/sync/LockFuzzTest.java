@@ -183,6 +183,11 @@ class LockFuzzTest {
             }
 
             @Override
+            public boolean holderSession() {
+                return true;
+            }
+
+            @Override
             public String target() {
                 return "counter";
             }
