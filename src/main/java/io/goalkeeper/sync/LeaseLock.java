@@ -45,17 +45,24 @@ public class LeaseLock {
     /**
      * Takes the lock if it is idle, its lease has run out or its holder's session is gone. The old
      * holder's run is marked abandoned and named in {@code taken_over_from}, with the reason. The clock
-     * is read once, so the lease is exactly its length. With {@code $4}, the statement runs on the new
-     * holder's own session and takes that session's advisory lock before it commits, so no other
-     * replica ever sees the row name a session that does not hold it yet; a lock it cannot take
+     * is read once, so the lease is exactly its length, and only once the row is locked: read before a
+     * wait for the row (another replica releasing it), the run would seem to start before the one it
+     * follows had ended. The holder's session is judged then too. With {@code $4}, the statement runs
+     * on the new holder's own session and takes that session's advisory lock before it commits, so no
+     * other replica ever sees the row name a session that does not hold it yet; a lock it cannot take
      * leaves the session without one.
      */
     private static final String ACQUIRE = """
-            with current_lock as (
-                select status, holder, run_id, now, lease_until <= now as expired, %s as holder_gone
-                from sync_metadata, (select clock_timestamp() as now) as clock
+            with locked as (
+                select status, holder, run_id, token, lease_until, holder_session_token
+                from sync_metadata
                 where id = 'singleton'
-                for update of sync_metadata
+                for update
+            ), clock as (
+                select clock_timestamp() as now from locked
+            ), current_lock as (
+                select status, holder, run_id, now, lease_until <= now as expired, %s as holder_gone
+                from locked, clock
             ), taken as (
                 update sync_metadata m
                 set status = 'running', holder = $1, token = m.token + 1, run_id = nextval('sync_run_ids'),
