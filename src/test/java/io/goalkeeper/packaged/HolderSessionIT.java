@@ -78,6 +78,7 @@ class HolderSessionIT {
             String holderA = run.get("holder").asText();
             long runA = run.get("id").asLong();
             assertThat(holderA).startsWith("replica-a-");
+            assertThat(a.output()).contains("holder session on: a holder whose database session ends is taken over at once");
             try (ServiceProcess b = ServiceProcess.start(smartSuiteReplica("replica-b", INTERVAL.toSeconds() + "s", lease))
                     .awaitReady(READY)) {
                 awaitTrue(() -> fake.records().size() >= 25, Duration.ofSeconds(30), "replica A pushed 25 records");
