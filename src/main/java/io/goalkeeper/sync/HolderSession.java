@@ -53,11 +53,6 @@ public final class HolderSession {
         }
     }
 
-    /** True once the session has ended by itself (not closed by the holder). */
-    boolean lost() {
-        return ended.get() && !closing.get();
-    }
-
     /**
      * Gives the advisory lock back and the connection to the pool. Never fails: a session that cannot
      * unlock is broken, and the pool drops a broken connection.

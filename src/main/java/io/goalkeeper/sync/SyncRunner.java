@@ -252,8 +252,9 @@ public class SyncRunner {
                     }
                 })
                 .onFailure().invoke(failure -> LOG.errorf(
-                        "Sync run %d could not release the lock (token %d): %s; its lease runs out by itself",
-                        run.lease.runId(), run.lease.token(), describe(failure)))
+                        "Sync run %d could not release the lock (token %d): %s; %s", run.lease.runId(),
+                        run.lease.token(), describe(failure), run.lease.session() == null ? "its lease runs out by itself"
+                                : "its session is closed, so the next run takes the lock over"))
                 .eventually(() -> active.compareAndSet(run, null))
                 // Only now: a session closed before the release would let another replica take the lock
                 // over and record this run as abandoned whatever its outcome.
