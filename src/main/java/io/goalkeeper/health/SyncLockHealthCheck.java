@@ -16,7 +16,8 @@ import io.smallrye.health.api.Wellness;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code sync-lock} on {@code /q/health/well}: DOWN while the lock is stale. Never part of liveness or
+ * {@code sync-lock} on {@code /q/health/well}: DOWN while the lock is takeable, held past its lease
+ * ({@code stale}) or by a holder whose database session has ended ({@code holderGone}). Never part of liveness or
  * readiness, since restarting pods does not fix a stuck lock. Non-blocking, and bounded in time.
  */
 @Wellness
@@ -35,10 +36,11 @@ public class SyncLockHealthCheck implements AsyncHealthCheck {
                 .map(snapshot -> {
                     LockState lock = snapshot.state();
                     HealthCheckResponseBuilder check = HealthCheckResponse.named(NAME)
-                            .status(!lock.stale())
+                            .status(!lock.takeable())
                             .withData("status", lock.status())
                             .withData("token", lock.token())
                             .withData("stale", lock.stale())
+                            .withData("holderGone", lock.holderGone())
                             .withData("health", snapshot.report().health());
                     data(check, "holder", lock.holder());
                     data(check, "startedAt", lock.startedAt());

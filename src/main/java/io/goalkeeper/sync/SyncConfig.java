@@ -17,6 +17,13 @@ public interface SyncConfig {
     @WithDefault("5m")
     Duration lease();
 
+    /**
+     * {@code on}: the holder keeps a database session of its own for the run, and a holder whose session
+     * ended is taken over at once; {@code off}: the lease alone (behind a transaction-pooling proxy).
+     */
+    @WithDefault("on")
+    boolean holderSession();
+
     /** Where changes go: {@code dry-run} (logs and records them) or {@code smartsuite}. */
     @WithDefault("dry-run")
     String target();

@@ -36,6 +36,9 @@ import io.smallrye.mutiny.subscription.Cancellable;
  * lease every third of its length while it works, and gives the lock back in every outcome. A run
  * stops at once when a renewal finds another token, or has not succeeded for a whole lease; its
  * last writes are then refused by the fence, so nothing it did after losing the lock counts.
+ * Unless {@code GOALKEEPER_SYNC_HOLDER_SESSION=off}, the run holds a database session of its own that
+ * the lock row names; if that session ends under it, the run stops as if it lost its lease and leaves
+ * the lock to the next run, which takes it over at once.
  */
 @ApplicationScoped
 public class SyncRunner {
@@ -81,7 +84,9 @@ public class SyncRunner {
         chosen.checkConfiguration();
         configure(chosen, instanceId.filter(id -> !id.isBlank()).orElseGet(SyncRunner::hostName));
         // Exported at 0 from the start, so rates and alerts see a series before the first event.
-        metrics.counter("goalkeeper.sync.takeovers");
+        for (TakeoverReason reason : TakeoverReason.values()) {
+            metrics.counter("goalkeeper.sync.takeovers", "reason", reason.label());
+        }
         metrics.counter("goalkeeper.sync.renewal.failures");
         for (String outcome : new String[] { RunOutcome.SUCCEEDED, RunOutcome.FAILED, RunOutcome.ABANDONED }) {
             metrics.counter("goalkeeper.sync.runs", "outcome", outcome);
@@ -92,8 +97,10 @@ public class SyncRunner {
     void configure(SyncTarget chosen, String instance) {
         target = chosen;
         holder = instance + "-" + UUID.randomUUID().toString().substring(0, 8);
-        LOG.infof("Sync: this replica is %s; target %s, schedule %s, lease %s", holder, target.name(),
-                config.interval(), config.lease());
+        LOG.infof("Sync: this replica is %s; target %s, schedule %s, lease %s; %s", holder, target.name(),
+                config.interval(), config.lease(), config.holderSession()
+                        ? "holder session on: a holder whose database session ends is taken over at once"
+                        : "holder session off (GOALKEEPER_SYNC_HOLDER_SESSION): a holder is taken over only when its lease runs out");
     }
 
     /** This replica's name in the lock. */
@@ -110,17 +117,18 @@ public class SyncRunner {
             return Uni.createFrom().failure(new ProblemException(503, "shutting-down", "Shutting down",
                     "This replica is shutting down and starts no sync; another replica will"));
         }
-        return lock.acquire(holder, config.lease(), trigger)
+        return (config.holderSession() ? lock.acquireWithSession(holder, config.lease(), trigger)
+                : lock.acquire(holder, config.lease(), trigger))
                 .invoke(lease -> lease.ifPresent(acquired -> run(acquired, trigger)));
     }
 
     private void run(Lease lease, String trigger) {
-        if (lease.takenOverFrom() != null) {
-            metrics.counter("goalkeeper.sync.takeovers").increment();
+        if (lease.takeoverReason() != null) {
+            metrics.counter("goalkeeper.sync.takeovers", "reason", lease.takeoverReason().label()).increment();
         }
         LOG.infof("Sync run %d started (%s): %s holds the lock with token %d%s", lease.runId(), trigger, holder,
                 lease.token(), lease.takenOverFrom() == null ? ""
-                        : ", taken over from " + lease.takenOverFrom() + " whose lease had run out");
+                        : ", taken over from " + lease.takenOverFrom() + " " + lease.takeoverReason().description());
         ActiveRun run = new ActiveRun(lease, Timer.start(metrics));
         // A renewal slower than the tick period (the database struggling) makes later ticks wait or
         // drop: without this the ticks would fail on back-pressure and renewals would silently stop.
@@ -138,10 +146,35 @@ public class SyncRunner {
                                 counts.created, counts.updated, counts.deleted)),
                 failure -> finish(run, RunOutcome.failed(describe(failure), run.counts.get().created,
                         run.counts.get().updated, run.counts.get().deleted)));
+        if (lease.session() != null) {
+            lease.session().whenLost(() -> lostSession(run));
+        }
         if (stopping.get()) {
             // SIGTERM came while the lock was being taken: give it back at once.
             abort(run, SHUT_DOWN);
         }
+    }
+
+    /**
+     * The run's own session ended (the database restarted, the connection was cut or terminated): the
+     * lock row now shows its holder gone, and any replica may take it over at once. The run stops as
+     * one that lost its lease does, and writes nothing more, not even its outcome: the run that takes
+     * the lock over records it as abandoned. What it still had in flight is refused by the fence once
+     * the lock has changed hands.
+     */
+    private void lostSession(ActiveRun run) {
+        if (!run.ended.compareAndSet(false, true)) {
+            return;
+        }
+        run.renewals.cancel();
+        run.work.cancel();
+        run.timer.stop(metrics.timer("goalkeeper.sync.run.duration"));
+        metrics.counter("goalkeeper.sync.runs", "outcome", RunOutcome.ABANDONED).increment();
+        LOG.warnf("Sync run %d lost its database session (token %d): it stops and records nothing; the next run takes the lock over",
+                run.lease.runId(), run.lease.token());
+        active.compareAndSet(run, null);
+        run.lease.session().close().subscribe().with(ignored -> {
+        });
     }
 
     private Uni<Counts> pushAll(ActiveRun run, Counts counts) {
@@ -219,9 +252,13 @@ public class SyncRunner {
                     }
                 })
                 .onFailure().invoke(failure -> LOG.errorf(
-                        "Sync run %d could not release the lock (token %d): %s; its lease runs out by itself",
-                        run.lease.runId(), run.lease.token(), describe(failure)))
+                        "Sync run %d could not release the lock (token %d): %s; %s", run.lease.runId(),
+                        run.lease.token(), describe(failure), run.lease.session() == null ? "its lease runs out by itself"
+                                : "its session is closed, so the next run takes the lock over"))
                 .eventually(() -> active.compareAndSet(run, null))
+                // Only now: a session closed before the release would let another replica take the lock
+                // over and record this run as abandoned whatever its outcome.
+                .eventually(() -> run.lease.session() == null ? Uni.createFrom().voidItem() : run.lease.session().close())
                 .memoize().indefinitely();
         released.subscribe().with(ignored -> {
         }, ignored -> {

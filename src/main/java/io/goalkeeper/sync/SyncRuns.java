@@ -21,8 +21,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class SyncRuns {
 
     private static final String COLUMNS = """
-            id, token, holder, trigger, started_at, finished_at, outcome, taken_over_from, created, updated,
-            deleted, error""";
+            id, token, holder, trigger, started_at, finished_at, outcome, taken_over_from, takeover_reason, created,
+            updated, deleted, error""";
 
     /**
      * The newest runs that failed in a row, and how long ago (database time) the newest of them ended.
@@ -78,7 +78,7 @@ public class SyncRuns {
         for (Row row : rows) {
             runs.add(new SyncRun(row.getLong("id"), row.getLong("token"), row.getString("holder"),
                     row.getString("trigger"), instant(row, "started_at"), instant(row, "finished_at"),
-                    row.getString("outcome"), row.getString("taken_over_from"), row.getInteger("created"),
+                    row.getString("outcome"), row.getString("taken_over_from"), row.getString("takeover_reason"), row.getInteger("created"),
                     row.getInteger("updated"), row.getInteger("deleted"), row.getString("error")));
         }
         return runs;

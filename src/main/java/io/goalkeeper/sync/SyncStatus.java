@@ -23,13 +23,16 @@ public class SyncStatus {
     @Inject
     SyncRuns runs;
 
-    /** The lock as the API shows it. */
+    /**
+     * The lock as the API shows it: {@code stale} while it is held past its lease, {@code holderGone}
+     * while it is held but its holder's own database session has ended; either makes it takeable.
+     */
     public record LockView(String status, String holder, long token, Instant startedAt, Instant heartbeatAt,
-            Instant leaseUntil, boolean stale) {
+            Instant leaseUntil, boolean stale, boolean holderGone) {
 
         static LockView of(LockState state) {
             return new LockView(state.status(), state.holder(), state.token(), state.startedAt(), state.heartbeatAt(),
-                    state.leaseUntil(), state.stale());
+                    state.leaseUntil(), state.stale(), state.holderGone());
         }
     }
 
@@ -52,7 +55,7 @@ public class SyncStatus {
 
     static String classify(LockState state, Optional<SyncRun> last) {
         if (LockState.RUNNING.equals(state.status())) {
-            return state.stale() ? STALE : RUNNING;
+            return state.takeable() ? STALE : RUNNING;
         }
         boolean lastFailed = last.map(run -> RunOutcome.FAILED.equals(run.outcome())
                 || RunOutcome.ABANDONED.equals(run.outcome())).orElse(false);

@@ -27,8 +27,9 @@ import io.goalkeeper.support.Tokens;
 
 /**
  * Replicas as separate JVMs of the packaged jar on one database, with a short lease: a holder killed
- * with SIGKILL is taken over, a holder stopped with SIGTERM gives the lock back at once, and a lock
- * left stuck by hand shows in the health check until the next trigger recovers it.
+ * with SIGKILL is taken over when its lease runs out (holder sessions off, as behind a transaction
+ * pooler; {@link HolderSessionIT} covers them on), a holder stopped with SIGTERM gives the lock back at
+ * once, and a lock left stuck by hand shows in the health check until the next trigger recovers it.
  */
 class PackagedSyncIT {
 
@@ -52,7 +53,8 @@ class PackagedSyncIT {
 
     @Test
     void aKilledHolderIsTakenOverAndAStoppedHolderReleasesTheLockAtOnce() throws Exception {
-        try (ServiceProcess a = ServiceProcess.start(replica("replica-a", "off")).awaitReady(READY)) {
+        try (ServiceProcess a = ServiceProcess.start(leaseAlone(replica("replica-a", "off"))).awaitReady(READY)) {
+            assertThat(a.output()).contains("holder session off (GOALKEEPER_SYNC_HOLDER_SESSION)");
             // 60 goals in batches of 5, each batch taking a second: a run of about 12 s.
             StringBuilder goals = new StringBuilder("[");
             for (int i = 0; i < 60; i++) {
@@ -65,7 +67,7 @@ class PackagedSyncIT {
             String holderA = runA.get("holder").asText();
             assertThat(holderA).startsWith("replica-a-");
 
-            try (ServiceProcess b = ServiceProcess.start(replica("replica-b", "1s")).awaitReady(READY)) {
+            try (ServiceProcess b = ServiceProcess.start(leaseAlone(replica("replica-b", "1s"))).awaitReady(READY)) {
                 assertThat(lock(b).get("holder").asText()).as("A still holds the lock mid-run").isEqualTo(holderA);
 
                 long killed = System.nanoTime();
@@ -81,6 +83,7 @@ class PackagedSyncIT {
                 assertThat(deadRun.get("outcome").asText()).isEqualTo("abandoned");
                 JsonNode status = JSON.readTree(b.get("/api/v1/sync/status", token).body());
                 assertThat(status.get("lastRun").get("takenOverFrom").asText()).isEqualTo(holderA);
+                assertThat(status.get("lastRun").get("takeoverReason").asText()).isEqualTo("lease-expired");
                 long runB = status.get("lastRun").get("id").asLong();
                 assertThat(takenOver.get("status").asText()).isEqualTo("running");
 
@@ -136,6 +139,11 @@ class PackagedSyncIT {
         environment.put("GOALKEEPER_SYNC_LEASE", LEASE.toSeconds() + "s");
         environment.put("GOALKEEPER_SYNC_BATCH_SIZE", "5");
         environment.put("GOALKEEPER_SYNC_DRY_RUN_PAUSE", "1s");
+        return environment;
+    }
+
+    private static Map<String, String> leaseAlone(Map<String, String> environment) {
+        environment.put("GOALKEEPER_SYNC_HOLDER_SESSION", "off");
         return environment;
     }
 

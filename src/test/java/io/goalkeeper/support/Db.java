@@ -1,8 +1,16 @@
 package io.goalkeeper.support;
 
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -40,6 +48,30 @@ public final class Db {
     /** Puts the sync lock back to idle, as tests that take it start from. */
     public static void idleSyncLock(Pool pool) {
         execute(pool, "update sync_metadata set status = 'idle', holder = null, lease_until = null where id = 'singleton'");
+    }
+
+    /**
+     * A superuser connection to the service's database, for what the service's role may not do: the
+     * same server and database, as {@code postgres} (the embedded server's superuser; the CI server
+     * trusts it on its loopback address).
+     */
+    public static Connection superuser() throws SQLException {
+        URI url = URI.create(ConfigProvider.getConfig().getValue("quarkus.datasource.reactive.url", String.class));
+        return DriverManager.getConnection("jdbc:postgresql://" + url.getHost() + ":" + url.getPort() + url.getPath(),
+                System.getProperty("goalkeeper.test.superuser", "postgres"), null);
+    }
+
+    /** Ends a database session from the server's side, as a crash of its client or an operator would; waits until it has. */
+    public static boolean terminate(int pid) {
+        try (Connection connection = superuser();
+                PreparedStatement statement = connection.prepareStatement("select pg_terminate_backend(?, 5000)")) {
+            statement.setInt(1, pid);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not terminate session " + pid, e);
+        }
     }
 
     public static long count(Pool pool, String sql) {

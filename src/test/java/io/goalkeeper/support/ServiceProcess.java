@@ -85,6 +85,22 @@ public final class ServiceProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGSTOP: the process is frozen, as by a long pause or a stopped VM; its sockets, and so its database sessions, stay open. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a frozen process goes on where it stopped. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        if (new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor() != 0) {
+            throw new IOException("could not send SIG" + name + " to " + process.pid());
+        }
+    }
+
     /** SIGTERM, then waits for the process to end. */
     public boolean terminate(Duration within) throws InterruptedException {
         process.destroy();

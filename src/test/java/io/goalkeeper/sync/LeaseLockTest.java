@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,10 +43,16 @@ class LeaseLockTest {
     @Inject
     SyncRuns runs;
 
-    /** The lock as a case leaves it before the action: idle, held by "a" with a live lease, or with a stale one. */
+    /**
+     * The lock as a case leaves it before the action: idle, held by "a" with a live lease (on a session
+     * of its own that lives, or the lease alone), with a stale lease (its session still open), or with a
+     * live lease whose session was ended from the database's side.
+     */
     enum Given {
-        IDLE, HELD_LIVE, HELD_STALE
+        IDLE, HELD_LIVE, HELD_LIVE_SESSION, HELD_STALE, HELD_GONE
     }
+
+    private final List<HolderSession> sessions = new ArrayList<>();
 
     /** Whether the action under test succeeded, and the lease a new holder got on the way, if any. */
     record Outcome(boolean succeeded, Optional<Lease> newLease) {
@@ -59,9 +70,32 @@ class LeaseLockTest {
                 Arguments.of("acquire a lock held with a live lease is refused", Given.HELD_LIVE,
                         (Action) (t, held) -> acquired(t.acquire("b", LIVE)),
                         false, "a", null),
-                Arguments.of("acquire a lock whose lease ran out takes it over", Given.HELD_STALE,
+                Arguments.of("acquire a lock held on a live session with a live lease is refused", Given.HELD_LIVE_SESSION,
+                        (Action) (t, held) -> acquired(t.acquire("b", LIVE)),
+                        false, "a", null),
+                Arguments.of("acquire on a session of its own is refused the same", Given.HELD_LIVE_SESSION,
+                        (Action) (t, held) -> acquired(t.acquireWithSession("b", LIVE)),
+                        false, "a", null),
+                Arguments.of("acquire a lock whose lease ran out takes it over, its holder's session alive", Given.HELD_STALE,
                         (Action) (t, held) -> acquired(t.acquire("b", LIVE)),
                         true, "b", "a"),
+                Arguments.of("acquire a lock whose holder's session ended takes it over before its lease ends",
+                        Given.HELD_GONE,
+                        (Action) (t, held) -> acquired(t.acquireWithSession("b", LIVE)),
+                        true, "b", "a"),
+                Arguments.of("renew by the holder on its own session", Given.HELD_LIVE_SESSION,
+                        (Action) (t, held) -> new Outcome(t.renew(held).isPresent(), Optional.empty()),
+                        true, "a", null),
+                Arguments.of("renew after the holder's session ended fails", Given.HELD_GONE,
+                        (Action) (t, held) -> new Outcome(t.renewedOrFailed(held), Optional.empty()),
+                        false, "a", null),
+                Arguments.of("renew after another holder took over from a gone session fails", Given.HELD_GONE,
+                        (Action) (t, held) -> {
+                            Optional<Lease> thief = t.acquire("b", LIVE);
+                            return new Outcome(t.renew(new Lease(held.token(), held.runId(), held.holder(),
+                                    held.startedAt(), held.leaseUntil(), null, null, null)).isPresent(), thief);
+                        },
+                        false, "b", "a"),
                 Arguments.of("renew by the holder", Given.HELD_LIVE,
                         (Action) (t, held) -> new Outcome(t.renew(held).isPresent(), Optional.empty()),
                         true, "a", null),
@@ -94,13 +128,20 @@ class LeaseLockTest {
         Db.idleSyncLock(pool);
     }
 
+    @AfterEach
+    void closeSessions() {
+        sessions.forEach(session -> session.close().await().atMost(WAIT));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void leaseLockCase(String name, Given given, Action action, boolean succeeds, String holderAfter, String takenOverFrom) {
         Lease held = switch (given) {
             case IDLE -> null;
             case HELD_LIVE -> acquire("a", LIVE).orElseThrow();
+            case HELD_LIVE_SESSION -> acquireWithSession("a", LIVE).orElseThrow();
             case HELD_STALE -> staleLease();
+            case HELD_GONE -> goneHolder();
         };
         long tokenBefore = lock.state().await().atMost(WAIT).token();
 
@@ -117,8 +158,14 @@ class LeaseLockTest {
             assertThat(lease.takenOverFrom()).isEqualTo(takenOverFrom);
             assertThat(runOutcome(lease.runId())).isEqualTo("running");
             if (takenOverFrom != null) {
+                TakeoverReason reason = given == Given.HELD_GONE ? TakeoverReason.HOLDER_GONE : TakeoverReason.LEASE_EXPIRED;
+                assertThat(lease.takeoverReason()).isEqualTo(reason);
+                assertThat(run(lease.runId()).getString("takeover_reason")).isEqualTo(reason.label());
                 assertThat(runOutcome(held.runId())).isEqualTo("abandoned");
+                assertThat(run(held.runId()).getString("error")).isEqualTo((reason == TakeoverReason.HOLDER_GONE
+                        ? "the holder's database session ended" : "lease expired") + "; taken over by b");
             }
+            assertThat(after.holderGone()).isFalse();
         } else {
             assertThat(after.token()).isEqualTo(tokenBefore);
         }
@@ -203,8 +250,75 @@ class LeaseLockTest {
         assertThat(renew(lease)).isEmpty();
     }
 
+    @Test
+    void theLockRowNamesTheHoldersSessionAndItsAdvisoryLockShowsToTheServicesRole() {
+        Lease lease = acquireWithSession("a", LIVE).orElseThrow();
+        Row row = pool.query("""
+                select m.holder_session_token, m.holder_pid, l.pid as lock_pid
+                from sync_metadata m
+                left join pg_locks l on l.locktype = 'advisory' and l.granted and l.objsubid = 2
+                    and l.classid = %d and l.objid = (m.token %% 2147483648)::oid
+                where m.id = 'singleton'""".formatted(LeaseLock.HOLDER_LOCK_SPACE)).execute().await().atMost(WAIT)
+                .iterator().next();
+        assertThat(row.getLong("holder_session_token")).isEqualTo(lease.token());
+        assertThat(row.getInteger("holder_pid")).isEqualTo(pid(lease.session()));
+        assertThat(row.getInteger("lock_pid")).as("the session holds the token's advisory lock").isEqualTo(row.getInteger("holder_pid"));
+        assertThat(lock.state().await().atMost(WAIT).holderGone()).isFalse();
+    }
+
+    @Test
+    void aRefusedAcquisitionLeavesNoAdvisoryLockBehind() {
+        acquireWithSession("a", LIVE).orElseThrow();
+        for (int i = 0; i < 3; i++) {
+            assertThat(acquireWithSession("b", LIVE)).isEmpty();
+        }
+        assertThat(Db.count(pool, "select count(*) from pg_locks where locktype = 'advisory' and classid = "
+                + LeaseLock.HOLDER_LOCK_SPACE)).isEqualTo(1);
+    }
+
+    @Test
+    void aHolderLearnsThatItsSessionEndedAndTheLockShowsItsHolderGone() throws InterruptedException {
+        Lease lease = acquireWithSession("a", LIVE).orElseThrow();
+        CountDownLatch lost = new CountDownLatch(1);
+        lease.session().whenLost(lost::countDown);
+        assertThat(Db.terminate(pid(lease.session()))).isTrue();
+        assertThat(lost.await(10, TimeUnit.SECONDS)).as("the holder is told its session ended").isTrue();
+        LockState state = lock.state().await().atMost(WAIT);
+        assertThat(state.status()).isEqualTo("running");
+        assertThat(state.holderGone()).isTrue();
+        assertThat(state.stale()).isFalse();
+        assertThat(state.takeable()).isTrue();
+    }
+
+    @Test
+    void aSessionClosedByItsHolderIsNotReportedLost() {
+        Lease lease = acquireWithSession("a", LIVE).orElseThrow();
+        CountDownLatch lost = new CountDownLatch(1);
+        lease.session().whenLost(lost::countDown);
+        assertThat(release(lease, RunOutcome.succeeded(0, 0, 0))).isTrue();
+        lease.session().close().await().atMost(WAIT);
+        assertThat(lost.getCount()).isEqualTo(1);
+        assertThat(Db.count(pool, "select count(*) from pg_locks where locktype = 'advisory' and classid = "
+                + LeaseLock.HOLDER_LOCK_SPACE)).isZero();
+    }
+
     Optional<Lease> acquire(String holder, Duration lease) {
         return lock.acquire(holder, lease, "scheduled").await().atMost(WAIT);
+    }
+
+    Optional<Lease> acquireWithSession(String holder, Duration lease) {
+        Optional<Lease> acquired = lock.acquireWithSession(holder, lease, "scheduled").await().atMost(WAIT);
+        acquired.ifPresent(taken -> sessions.add(taken.session()));
+        return acquired;
+    }
+
+    /** Whether a renewal succeeded; one on a session that has ended fails instead of answering. */
+    boolean renewedOrFailed(Lease lease) {
+        try {
+            return renew(lease).isPresent();
+        } catch (RuntimeException sessionEnded) {
+            return false;
+        }
     }
 
     Optional<Instant> renew(Lease lease) {
@@ -215,8 +329,19 @@ class LeaseLockTest {
         return lock.release(lease, outcome).await().atMost(WAIT);
     }
 
+    private Lease goneHolder() {
+        Lease lease = acquireWithSession("a", LIVE).orElseThrow();
+        assertThat(Db.terminate(pid(lease.session()))).isTrue();
+        return lease;
+    }
+
+    private int pid(HolderSession session) {
+        return session.connection().query("select pg_backend_pid() as pid").execute().await().atMost(WAIT)
+                .iterator().next().getInteger("pid");
+    }
+
     private Lease staleLease() {
-        Lease lease = acquire("a", TINY).orElseThrow();
+        Lease lease = acquireWithSession("a", TINY).orElseThrow();
         try {
             Thread.sleep(20);
         } catch (InterruptedException e) {

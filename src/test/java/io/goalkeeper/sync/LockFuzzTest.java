@@ -3,11 +3,23 @@ package io.goalkeeper.sync;
 import static io.goalkeeper.support.Api.jsonAs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,6 +37,8 @@ import io.goalkeeper.support.Tokens;
 import io.goalkeeper.sync.ChangeFeed.Batch;
 import io.goalkeeper.sync.ChangeFeed.Deletion;
 import io.goalkeeper.sync.ChangeFeed.Pushed;
+import io.goalkeeper.sync.ChangeFeed.Rejected;
+import io.goalkeeper.sync.ChangeFeed.Repoint;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -36,10 +50,13 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 
 /**
- * In the manner of ShedLock's fuzz tester: four replicas, each with its own connection pool, tick
- * every 200 ms and are triggered by hand at random for 30 s while a user keeps changing goals. The
- * target increments a shared counter with a read, a pause and a write: any two overlapping pushes
- * would lose an increment. The history must show no two succeeded runs overlapping in time.
+ * In the manner of ShedLock's fuzz tester: four replicas, each with its own connection pool and a
+ * database session of its own while it holds the lock, tick every 200 ms and are triggered by hand at
+ * random for 30 s while a user keeps changing goals. Meanwhile a superuser ends the holder's session
+ * from the database's side now and then, and one run in twenty stalls (its push and its renewals take
+ * longer than the lease, as in a frozen process), so locks change hands both ways. Each push is timed,
+ * and counts once its run recorded it through the fence. No two counted pushes may overlap in time, no two succeeded runs may overlap in the history,
+ * and a holder is taken over for a gone session only if its session was ended.
  */
 @QuarkusTest
 class LockFuzzTest {
@@ -48,6 +65,8 @@ class LockFuzzTest {
     private static final int REPLICAS = 4;
     private static final Duration RUN_FOR = Duration.ofSeconds(30);
     private static final Duration TICK = Duration.ofMillis(200);
+    private static final Duration LEASE = Duration.ofSeconds(2);
+    private static final Duration STALL = LEASE.plusMillis(500);
 
     @Inject
     Vertx vertx;
@@ -55,23 +74,55 @@ class LockFuzzTest {
     @Inject
     Pool pool;
 
-    /** The non-atomic counter: read, pause, write. */
-    static final class CounterTarget implements SyncTarget {
-        volatile int counter;
-        final AtomicInteger pushes = new AtomicInteger();
+    /** One push as the target saw it: the token of the run that sent it, and when it began and ended. */
+    record Push(long token, long startedNanos, long endedNanos) {
+        boolean overlaps(Push other) {
+            return startedNanos < other.endedNanos && other.startedNanos < endedNanos;
+        }
+    }
+
+    /** Every replica's pushes, and those their runs recorded. */
+    static final class History {
+        final List<Push> pushes = new CopyOnWriteArrayList<>();
+        final List<Push> recorded = new CopyOnWriteArrayList<>();
+        final Map<Long, Push> latest = new ConcurrentHashMap<>();
+        final Set<Long> killed = ConcurrentHashMap.newKeySet();
+        final Set<Long> stalled = ConcurrentHashMap.newKeySet();
+    }
+
+    /** A replica's target: each push takes 20 ms, or longer than a lease in a stalled run, and is timed. */
+    static final class TimedTarget implements SyncTarget {
+        final History history;
+        volatile long token;
+
+        TimedTarget(History history) {
+            this.history = history;
+        }
 
         @Override
         public String name() {
-            return "counter";
+            return "timed";
+        }
+
+        @Override
+        public Uni<Void> beginRun(long token) {
+            this.token = token;
+            if (ThreadLocalRandom.current().nextInt(20) == 0) {
+                history.stalled.add(token);
+            }
+            return Uni.createFrom().voidItem();
         }
 
         @Override
         public Uni<PushResult> push(Batch batch) {
-            return Uni.createFrom().item(() -> counter)
-                    .onItem().delayIt().by(Duration.ofMillis(20))
-                    .map(seen -> {
-                        counter = seen + 1;
-                        pushes.incrementAndGet();
+            long runToken = token;
+            long started = System.nanoTime();
+            return Uni.createFrom().item(batch)
+                    .onItem().delayIt().by(history.stalled.contains(runToken) ? STALL : Duration.ofMillis(20))
+                    .map(pushed -> {
+                        Push push = new Push(runToken, started, System.nanoTime());
+                        history.pushes.add(push);
+                        history.latest.put(runToken, push);
                         return new PushResult(
                                 batch.changes().stream().map(c -> new Pushed(c.goal().id(), c.userId(), c.goal().version(),
                                         "fuzz-" + c.goal().id())).toList(),
@@ -81,30 +132,29 @@ class LockFuzzTest {
     }
 
     @Test
-    void noTwoRunsOverlapAcrossReplicas() throws Exception {
+    void noTwoRunsHoldTheLockAtOnceAcrossReplicas() throws Exception {
         Db.idleSyncLock(pool);
         long firstRun = Db.count(pool, "select coalesce(max(id), 0) from sync_runs");
-        CounterTarget target = new CounterTarget();
+        History history = new History();
         List<PgPool> pools = new ArrayList<>();
         List<SyncRunner> replicas = new ArrayList<>();
         for (int i = 0; i < REPLICAS; i++) {
             PgPool replicaPool = replicaPool();
             pools.add(replicaPool);
-            replicas.add(replica(replicaPool, target, "replica-" + i));
+            replicas.add(replica(replicaPool, history, "replica-" + i));
         }
         try {
-            fuzz(replicas, target, firstRun);
+            fuzz(replicas, history, firstRun);
         } finally {
             pools.forEach(PgPool::closeAndAwait);
         }
     }
 
-    private void fuzz(List<SyncRunner> replicas, CounterTarget target, long firstRun) throws Exception {
-
+    private void fuzz(List<SyncRunner> replicas, History history, long firstRun) throws Exception {
         String user = Tokens.newUser();
         String goal = jsonAs(user).body(Map.of("title", "changing")).post("/api/v1/goals").path("id");
         AtomicInteger triggers = new AtomicInteger();
-        ScheduledExecutorService clock = Executors.newScheduledThreadPool(REPLICAS + 2);
+        ScheduledExecutorService clock = Executors.newScheduledThreadPool(REPLICAS + 3);
         for (SyncRunner replica : replicas) {
             clock.scheduleAtFixedRate(() -> trigger(replica, "scheduled", triggers), 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -113,27 +163,80 @@ class LockFuzzTest {
         AtomicInteger edits = new AtomicInteger();
         clock.scheduleWithFixedDelay(() -> jsonAs(user).body(Map.of("title", "changing " + edits.incrementAndGet()))
                 .put("/api/v1/goals/" + goal), 0, 50, TimeUnit.MILLISECONDS);
+        clock.scheduleWithFixedDelay(() -> killTheHoldersSession(history), 300, 700, TimeUnit.MILLISECONDS);
         Thread.sleep(RUN_FOR.toMillis());
         clock.shutdown();
         assertThat(clock.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        awaitIdle();
+        awaitIdle(replicas.get(0));
 
         List<Row> runs = new ArrayList<>();
         pool.query("select * from sync_runs where id > " + firstRun + " order by started_at").execute().await()
                 .atMost(Duration.ofSeconds(30)).forEach(runs::add);
         List<Row> succeeded = runs.stream().filter(run -> run.getString("outcome").equals("succeeded")).toList();
-        LOG.infof("%d triggers, %d runs (%d succeeded), %d pushes, counter %d, %d edits", triggers.get(), runs.size(),
-                succeeded.size(), target.pushes.get(), target.counter, edits.get());
+        List<Row> holderGone = runs.stream().filter(run -> "holder-gone".equals(run.getString("takeover_reason"))).toList();
+        List<Row> leaseExpired = runs.stream().filter(run -> "lease-expired".equals(run.getString("takeover_reason"))).toList();
+        List<Push> recorded = history.recorded.stream().sorted(Comparator.comparingLong(Push::startedNanos)).toList();
+        long overlapsOfUnrecorded = history.pushes.stream()
+                .filter(push -> !history.recorded.contains(push))
+                .filter(push -> history.pushes.stream().anyMatch(other -> other != push && other.overlaps(push)))
+                .count();
+        LOG.infof("%d triggers, %d runs (%d succeeded), %d sessions ended, %d runs stalled, takeovers: %d holder-gone, "
+                + "%d lease-expired; %d pushes, %d recorded, %d unrecorded pushes overlapping another, %d edits",
+                triggers.get(), runs.size(), succeeded.size(), history.killed.size(), history.stalled.size(),
+                holderGone.size(), leaseExpired.size(), history.pushes.size(), recorded.size(), overlapsOfUnrecorded,
+                edits.get());
 
-        assertThat(target.counter).as("no push overlapped another").isEqualTo(target.pushes.get());
-        assertThat(target.pushes.get()).as("the replicas did push").isGreaterThan(20);
+        for (int i = 1; i < recorded.size(); i++) {
+            assertThat(recorded.get(i).startedNanos()).as("a recorded push of token %d began before one of token %d ended",
+                    recorded.get(i).token(), recorded.get(i - 1).token()).isGreaterThanOrEqualTo(recorded.get(i - 1).endedNanos());
+        }
+        assertThat(recorded.size()).as("the replicas did push").isGreaterThan(20);
         assertThat(succeeded.size()).isGreaterThan(20);
+        assertThat(holderGone).as("holders were taken over for a gone session").isNotEmpty();
+        assertThat(leaseExpired).as("holders were taken over for an expired lease").isNotEmpty();
+        Map<Long, Long> tokenOfRun = new HashMap<>();
+        runs.forEach(run -> tokenOfRun.put(run.getLong("id"), run.getLong("token")));
+        for (Row run : runs) {
+            if (run.getString("outcome").equals("abandoned") && run.getString("error").startsWith("the holder's database session ended")) {
+                assertThat(history.killed).as("run %d was taken over for a gone session: it was ended", run.getLong("id"))
+                        .contains(run.getLong("token"));
+            }
+        }
         assertThat(runs).noneMatch(run -> run.getString("outcome").equals("running"));
         for (int i = 1; i < succeeded.size(); i++) {
             OffsetDateTime previousEnd = succeeded.get(i - 1).getOffsetDateTime("finished_at");
             OffsetDateTime nextStart = succeeded.get(i).getOffsetDateTime("started_at");
             assertThat(nextStart).as("run %d started before run %d ended", succeeded.get(i).getLong("id"),
                     succeeded.get(i - 1).getLong("id")).isAfterOrEqualTo(previousEnd);
+        }
+    }
+
+    /**
+     * Half the time, ends the session of the next holder found (within half a second) from the
+     * database's side, as a crash would; a stalled run is left to lose its lease.
+     */
+    private void killTheHoldersSession(History history) {
+        if (ThreadLocalRandom.current().nextBoolean()) {
+            return;
+        }
+        long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        try (Connection connection = Db.superuser(); Statement statement = connection.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (ResultSet holder = statement.executeQuery("""
+                        select token, holder_pid from sync_metadata
+                        where status = 'running' and holder_session_token = token""")) {
+                    if (holder.next() && !history.stalled.contains(holder.getLong("token"))) {
+                        history.killed.add(holder.getLong("token"));
+                        statement.execute("select pg_terminate_backend(" + holder.getInt("holder_pid") + ", 5000)");
+                        return;
+                    }
+                }
+                Thread.sleep(5);
+            }
+        } catch (SQLException e) {
+            LOG.warnf("Could not end the holder's session: %s", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -146,10 +249,12 @@ class LockFuzzTest {
         }
     }
 
-    private void awaitIdle() throws InterruptedException {
+    /** Once the clock stopped, a lock left by an ended session is taken over by one more run, which ends normally. */
+    private void awaitIdle(SyncRunner replica) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (Db.count(pool, "select count(*) from sync_metadata where status = 'running'") > 0) {
             assertThat(System.nanoTime()).as("the last run ends").isLessThan(deadline);
+            trigger(replica, "manual", new AtomicInteger());
             Thread.sleep(50);
         }
     }
@@ -162,10 +267,27 @@ class LockFuzzTest {
         return PgPool.pool(vertx, options, new PoolOptions().setMaxSize(4));
     }
 
-    private static SyncRunner replica(PgPool replicaPool, CounterTarget target, String name) {
-        LeaseLock lock = new LeaseLock();
+    private static SyncRunner replica(PgPool replicaPool, History history, String name) {
+        LeaseLock lock = new LeaseLock() {
+            /** A stalled run's renewals come too late, as a frozen process's would. */
+            @Override
+            public Uni<Optional<Instant>> renew(Lease lease, Duration duration) {
+                if (history.stalled.contains(lease.token())) {
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(STALL)
+                            .chain(() -> super.renew(lease, duration));
+                }
+                return super.renew(lease, duration);
+            }
+        };
         lock.pool = replicaPool;
-        ChangeFeed feed = new ChangeFeed();
+        ChangeFeed feed = new ChangeFeed() {
+            @Override
+            public Uni<Void> markPushed(long token, List<Pushed> pushed, List<UUID> deleted, List<Repoint> repointed,
+                    List<Rejected> rejected) {
+                return super.markPushed(token, pushed, deleted, repointed, rejected)
+                        .invoke(() -> history.recorded.add(history.latest.get(token)));
+            }
+        };
         feed.pool = replicaPool;
         SyncRunner runner = new SyncRunner();
         runner.lock = lock;
@@ -179,12 +301,17 @@ class LockFuzzTest {
 
             @Override
             public Duration lease() {
-                return Duration.ofSeconds(2);
+                return LEASE;
+            }
+
+            @Override
+            public boolean holderSession() {
+                return true;
             }
 
             @Override
             public String target() {
-                return "counter";
+                return "timed";
             }
 
             @Override
@@ -197,7 +324,7 @@ class LockFuzzTest {
                 return Duration.ZERO;
             }
         };
-        runner.configure(target, name);
+        runner.configure(new TimedTarget(history), name);
         return runner;
     }
 }

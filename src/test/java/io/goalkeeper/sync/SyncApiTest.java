@@ -14,6 +14,8 @@ import static org.hamcrest.Matchers.notNullValue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -43,6 +45,9 @@ class SyncApiTest {
 
     @Inject
     LockMetrics metrics;
+
+    @Inject
+    SyncRunner runner;
 
     private String user;
 
@@ -152,12 +157,47 @@ class SyncApiTest {
         Thread.sleep(20);
         asOperator(user).get("/api/v1/sync/status").then().body("health", equalTo("STALE")).body("lock.stale", equalTo(true));
 
+        double takeovers = takeovers("lease-expired");
         int runId = asOperator(user).post("/api/v1/sync").then().statusCode(202)
-                .body("takenOverFrom", equalTo("dead-replica")).extract().path("id");
-        assertThat(given().get("/q/metrics").asString()).contains("goalkeeper_sync_takeovers_total");
+                .body("takenOverFrom", equalTo("dead-replica")).body("takeoverReason", equalTo("lease-expired"))
+                .extract().path("id");
+        assertThat(takeovers("lease-expired")).isEqualTo(takeovers + 1);
         asOperator(user).get("/api/v1/sync/runs/" + dead.runId()).then().statusCode(200)
-                .body("outcome", equalTo("abandoned")).body("finishedAt", notNullValue());
+                .body("outcome", equalTo("abandoned")).body("finishedAt", notNullValue())
+                .body("error", equalTo("lease expired; taken over by " + runner.holder()));
         assertThat(awaitRunEnd(user, runId).getString("outcome")).isEqualTo("succeeded");
+    }
+
+    @Test
+    void aHolderWhoseSessionEndedShowsAsGoneAndATriggerTakesItOverBeforeItsLeaseEnds() {
+        Lease crashed = lock.acquireWithSession("crashed-replica", Duration.ofMinutes(10), "scheduled").await().atMost(WAIT)
+                .orElseThrow();
+        asOperator(user).get("/api/v1/sync/status").then().body("health", equalTo("RUNNING"))
+                .body("lock.holderGone", equalTo(false));
+        given().get("/q/health/well").then().statusCode(200);
+
+        assertThat(Db.terminate((int) Db.count(pool, "select holder_pid from sync_metadata"))).isTrue();
+        asOperator(user).get("/api/v1/sync/status").then().body("health", equalTo("STALE"))
+                .body("lock.stale", equalTo(false)).body("lock.holderGone", equalTo(true))
+                .body("lock.holder", equalTo("crashed-replica"));
+        given().get("/q/health/well").then().statusCode(503)
+                .body("checks.find { it.name == 'sync-lock' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'sync-lock' }.data.stale", equalTo(false))
+                .body("checks.find { it.name == 'sync-lock' }.data.holderGone", equalTo(true))
+                .body("checks.find { it.name == 'sync-lock' }.data.health", equalTo("STALE"));
+
+        double takeovers = takeovers("holder-gone");
+        int runId = asOperator(user).post("/api/v1/sync").then().statusCode(202)
+                .body("takenOverFrom", equalTo("crashed-replica")).body("takeoverReason", equalTo("holder-gone"))
+                .extract().path("id");
+        assertThat(takeovers("holder-gone")).isEqualTo(takeovers + 1);
+        asOperator(user).get("/api/v1/sync/runs/" + crashed.runId()).then().statusCode(200)
+                .body("outcome", equalTo("abandoned"))
+                .body("error", equalTo("the holder's database session ended; taken over by " + runner.holder()));
+        assertThat(awaitRunEnd(user, runId).getString("outcome")).isEqualTo("succeeded");
+        given().get("/q/health/well").then().statusCode(200);
+        assertThat(Db.count(pool, "select count(*) from pg_locks where locktype = 'advisory' and classid = "
+                + LeaseLock.HOLDER_LOCK_SPACE)).as("the run gave its session's advisory lock back").isZero();
     }
 
     @Test
@@ -190,6 +230,15 @@ class SyncApiTest {
         }
         asOperator(user).get("/api/v1/sync/runs/999999999").then().statusCode(404).contentType("application/problem+json");
         given().get("/api/v1/sync/status").then().statusCode(401);
+    }
+
+    /** The takeovers counter for one reason, as Prometheus reads it. */
+    private static double takeovers(String reason) {
+        Matcher value = Pattern
+                .compile("goalkeeper_sync_takeovers_total\\{reason=\"" + reason + "\"\\} ([0-9.]+)")
+                .matcher(given().get("/q/metrics").asString());
+        assertThat(value.find()).as("the takeovers counter for %s is exported", reason).isTrue();
+        return Double.parseDouble(value.group(1));
     }
 
     @Test
