@@ -168,4 +168,4 @@ echo "resident memory after the runs: ${RSS_MB} MB"
 # bench/startup.sh (the image's AOT form on JDK 25, and the plain jar on JDK 17).
 stop_service
 bench/startup.sh 3 > "$WORK/startup.txt"
-grep '^startup to ready' "$WORK/startup.txt"
+grep -E '^startup to ready(:| \(plain jar)' "$WORK/startup.txt"

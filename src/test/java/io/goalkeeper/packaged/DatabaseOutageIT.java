@@ -53,8 +53,12 @@ class DatabaseOutageIT {
                     goals.append(i == 0 ? "" : ",").append("{\"title\": \"goal ").append(i).append("\"}");
                 }
                 assertThat(service.put("/api/v1/goals", token, goals.append("]").toString()).statusCode()).isEqualTo(200);
-                awaitStatus(service, token, status -> status.get("lock").get("status").asText().equals("running"),
-                        Duration.ofSeconds(10));
+                // A run that started before the goals were written may find nothing to push and end at once:
+                // wait for one that took the lock later, so the outage lands in the middle of its batches.
+                long tokenBefore = awaitStatus(service, token, status -> true, Duration.ofSeconds(10))
+                        .get("lock").get("token").asLong();
+                awaitStatus(service, token, status -> status.get("lock").get("status").asText().equals("running")
+                        && status.get("lock").get("token").asLong() > tokenBefore, Duration.ofSeconds(30));
 
                 postgres.stop();
                 Thread.sleep(LEASE.plusSeconds(2).toMillis());
