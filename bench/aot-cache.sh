@@ -7,26 +7,19 @@
 # Needs PostgreSQL on 127.0.0.1:5432 with trust auth for "postgres".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 
-JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-# The options of src/main/docker/Dockerfile.aot, so the training runs as the image does: the serial
-# collector, which the JVM picks by itself in a pod limited to one CPU.
-AOT_JAVA_OPTS=${AOT_JAVA_OPTS:--XX:+UseSerialGC}
 DATABASE=goalkeeper_aot
-ROLE=goalkeeper_bench
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres)
 LOG=$(mktemp)
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -f "$LOG"' EXIT
 
 "$JAVA25" -version 2>&1 | grep -q 'version "2[5-9]' || { echo "$JAVA25 is not a JDK 25 or newer" >&2; exit 1; }
 ./mvnw -B -q package -DskipTests -Paot
-"${PSQL[@]}" -c "drop database if exists $DATABASE" \
-    -c "do \$\$ begin if not exists (select from pg_roles where rolname = '$ROLE') then create role $ROLE login nosuperuser nobypassrls; end if; end \$\$" \
-    -c "create database $DATABASE owner $ROLE"
+fresh_database "$DATABASE"
 
 export QUARKUS_HTTP_PORT
-QUARKUS_HTTP_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+QUARKUS_HTTP_PORT=$(free_port)
 export QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/$DATABASE
 export QUARKUS_DATASOURCE_USERNAME=$ROLE
 export MP_JWT_VERIFY_PUBLICKEY_LOCATION=$PWD/dev/jwt/public.pem

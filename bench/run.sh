@@ -8,14 +8,13 @@
 # Ends with bench/startup.sh's startup to ready of both forms (AOT on JDK 25, plain jar on JDK 17).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 
 export JAVA_OPTS=${JAVA_OPTS-"-XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"}
 DURATION=${1:-20}
 WARMUP=${2:-30}
 CONNECTIONS=16
 DATABASE=goalkeeper_bench
-ROLE=goalkeeper_bench
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres)
 WORK=$(mktemp -d)
 SERVICE_PID=
 trap 'stop_children; stop_service; rm -rf "$WORK"' EXIT
@@ -41,16 +40,9 @@ require_tools() {
     "${PSQL[@]}" -c 'select 1' >/dev/null
 }
 
-# A fresh database owned by an ordinary role: Row Level Security applies to it as in production.
-fresh_database() {
-    "${PSQL[@]}" -c "drop database if exists $DATABASE" \
-        -c "do \$\$ begin if not exists (select from pg_roles where rolname = '$ROLE') then create role $ROLE login nosuperuser nobypassrls; end if; end \$\$" \
-        -c "create database $DATABASE owner $ROLE"
-}
-
 start_service() {
     [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-    PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    PORT=$(free_port)
     QUARKUS_HTTP_PORT=$PORT \
     QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/$DATABASE \
     QUARKUS_DATASOURCE_USERNAME=$ROLE \
@@ -118,7 +110,7 @@ run_pgbench() {
 }
 
 require_tools
-fresh_database
+fresh_database "$DATABASE"
 start_service
 java bench/MintTokens.java dev/jwt/private.pem $CONNECTIONS > "$WORK/tokens"
 

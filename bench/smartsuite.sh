@@ -5,15 +5,12 @@
 # Needs PostgreSQL on 127.0.0.1:5432 with trust auth for "postgres".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 
 DATABASE=goalkeeper_smartsuite_bench
-ROLE=goalkeeper_bench
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres)
 
 # A fresh database owned by an ordinary role, as in production.
-"${PSQL[@]}" -c "drop database if exists $DATABASE" \
-    -c "do \$\$ begin if not exists (select from pg_roles where rolname = '$ROLE') then create role $ROLE login nosuperuser nobypassrls; end if; end \$\$" \
-    -c "create database $DATABASE owner $ROLE"
+fresh_database "$DATABASE"
 
 QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:5432/$DATABASE \
 QUARKUS_DATASOURCE_USERNAME=$ROLE \

@@ -8,15 +8,11 @@
 # than the sources (the AOT form with bench/aot-cache.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 
 STARTS=${1:-5}
 ROOT=$PWD
-JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-# As src/main/docker/Dockerfile.aot runs it (bench/aot-cache.sh trains with the same options).
-AOT_JAVA_OPTS=${AOT_JAVA_OPTS:--XX:+UseSerialGC}
 DATABASE=goalkeeper_startup
-ROLE=goalkeeper_bench
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres)
 LOG=$(mktemp)
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -f "$LOG"' EXIT
@@ -31,10 +27,8 @@ elif stale target/quarkus-aot/app.aot; then
     bench/aot-cache.sh >&2
 fi
 
-"${PSQL[@]}" -c "drop database if exists $DATABASE" \
-    -c "do \$\$ begin if not exists (select from pg_roles where rolname = '$ROLE') then create role $ROLE login nosuperuser nobypassrls; end if; end \$\$" \
-    -c "create database $DATABASE owner $ROLE"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+fresh_database "$DATABASE"
+PORT=$(free_port)
 
 # start_once <directory> <java and its options...>: runs quarkus-run.jar from its directory (as the
 # image does: the AOT cache records the class path as given) and sets READY to the milliseconds from

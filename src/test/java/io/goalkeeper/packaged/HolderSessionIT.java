@@ -210,11 +210,7 @@ class HolderSessionIT {
 
     private Map<String, String> smartSuiteReplica(String instance, String interval, Duration lease) {
         Map<String, String> environment = replica(instance, interval, lease);
-        environment.put("GOALKEEPER_SYNC_TARGET", "smartsuite");
-        environment.put("GOALKEEPER_SMARTSUITE_BASE_URL", fake.baseUrl());
-        environment.put("GOALKEEPER_SMARTSUITE_API_TOKEN", FakeSmartSuite.TOKEN);
-        environment.put("GOALKEEPER_SMARTSUITE_ACCOUNT_ID", FakeSmartSuite.ACCOUNT);
-        environment.put("GOALKEEPER_SMARTSUITE_TABLE_ID", FakeSmartSuite.TABLE);
+        environment.putAll(fake.serviceEnvironment());
         return environment;
     }
 

@@ -97,11 +97,7 @@ class SmartSuiteKillIT {
         environment.put("GOALKEEPER_INSTANCE_ID", instance);
         environment.put("GOALKEEPER_SYNC_INTERVAL", interval);
         environment.put("GOALKEEPER_SYNC_LEASE", "3s");
-        environment.put("GOALKEEPER_SYNC_TARGET", "smartsuite");
-        environment.put("GOALKEEPER_SMARTSUITE_BASE_URL", fake.baseUrl());
-        environment.put("GOALKEEPER_SMARTSUITE_API_TOKEN", FakeSmartSuite.TOKEN);
-        environment.put("GOALKEEPER_SMARTSUITE_ACCOUNT_ID", FakeSmartSuite.ACCOUNT);
-        environment.put("GOALKEEPER_SMARTSUITE_TABLE_ID", FakeSmartSuite.TABLE);
+        environment.putAll(fake.serviceEnvironment());
         return environment;
     }
 

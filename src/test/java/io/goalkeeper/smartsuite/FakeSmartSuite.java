@@ -74,6 +74,16 @@ public final class FakeSmartSuite implements AutoCloseable {
         server = LocalHttpServer.start(this::handle);
     }
 
+    /** The settings that point a packaged service's smartsuite target at this fake. */
+    public Map<String, String> serviceEnvironment() {
+        return Map.of(
+                "GOALKEEPER_SYNC_TARGET", "smartsuite",
+                "GOALKEEPER_SMARTSUITE_BASE_URL", baseUrl(),
+                "GOALKEEPER_SMARTSUITE_API_TOKEN", TOKEN,
+                "GOALKEEPER_SMARTSUITE_ACCOUNT_ID", ACCOUNT,
+                "GOALKEEPER_SMARTSUITE_TABLE_ID", TABLE);
+    }
+
     /** The API root to configure as {@code goalkeeper.smartsuite.base-url}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.port() + "/api/v1";
