@@ -1,6 +1,5 @@
 package io.goalkeeper.smartsuite;
 
-import static io.goalkeeper.support.Api.as;
 import static io.goalkeeper.support.Api.asOperator;
 import static io.goalkeeper.support.Api.jsonAs;
 import static org.assertj.core.api.Assertions.assertThat;

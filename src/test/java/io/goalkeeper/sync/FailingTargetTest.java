@@ -1,6 +1,5 @@
 package io.goalkeeper.sync;
 
-import static io.goalkeeper.support.Api.as;
 import static io.goalkeeper.support.Api.asOperator;
 import static io.goalkeeper.support.Api.awaitRunEnd;
 import static io.goalkeeper.support.Api.jsonAs;
