@@ -1,12 +1,15 @@
 package io.goalkeeper.goals;
 
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -17,10 +20,13 @@ import com.fasterxml.jackson.databind.util.NameTransformer;
 /**
  * A goal's JSON, written and read field by field. Goals are most of what the service writes (a list
  * is every goal of a user, each with its milestones), and the reflective bean writer spent more CPU on
- * them than the rest of a list request; milestones are read back from their stored text the same way.
- * The fields and their order are the API's: {@link Goal} and {@link Milestone} name them.
+ * them than the rest of a list request. Milestones are stored in the {@code milestones} column as the
+ * API shows them, written and read back here too. The fields and their order are the API's:
+ * {@link Goal} and {@link Milestone} name them.
  */
 final class GoalJson extends JsonSerializer<Goal> {
+
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final boolean unwrapped;
 
@@ -44,11 +50,8 @@ final class GoalJson extends JsonSerializer<Goal> {
         writeDate(out, "targetDate", goal.targetDate());
         out.writeStringField("status", goal.status());
         writeInstant(out, "completedAt", goal.completedAt());
-        out.writeArrayFieldStart("milestones");
-        for (Milestone milestone : goal.milestones()) {
-            writeMilestone(out, milestone);
-        }
-        out.writeEndArray();
+        out.writeFieldName("milestones");
+        writeMilestones(out, goal.milestones());
         out.writeNumberField("version", goal.version());
         writeInstant(out, "createdAt", goal.createdAt());
         writeInstant(out, "updatedAt", goal.updatedAt());
@@ -68,6 +71,34 @@ final class GoalJson extends JsonSerializer<Goal> {
         return unwrapped;
     }
 
+    /** Milestones as the {@code milestones} column stores them: a JSON array, as the API shows it. */
+    static String milestonesText(List<Milestone> milestones) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator out = JSON.createGenerator(text)) {
+            writeMilestones(out, milestones);
+        } catch (IOException e) {
+            throw new UncheckedIOException("A string cannot fail to be written", e);
+        }
+        return text.toString();
+    }
+
+    /** Milestones from the {@code milestones} column's text. */
+    static List<Milestone> milestonesOf(String text) {
+        try (JsonParser in = JSON.createParser(text)) {
+            return readMilestones(in);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Stored milestones are not the JSON the service writes: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeMilestones(JsonGenerator out, List<Milestone> milestones) throws IOException {
+        out.writeStartArray();
+        for (Milestone milestone : milestones) {
+            writeMilestone(out, milestone);
+        }
+        out.writeEndArray();
+    }
+
     /** A milestone as the API shows it. */
     private static void writeMilestone(JsonGenerator out, Milestone milestone) throws IOException {
         out.writeStartObject();
@@ -79,8 +110,8 @@ final class GoalJson extends JsonSerializer<Goal> {
         out.writeEndObject();
     }
 
-    /** Milestones from the {@code milestones} column's text; an unknown member means it holds something else. */
-    static List<Milestone> readMilestones(JsonParser in) throws IOException {
+    /** An unknown member means the column holds something the service did not write. */
+    private static List<Milestone> readMilestones(JsonParser in) throws IOException {
         List<Milestone> milestones = new ArrayList<>();
         expect(in.nextToken(), JsonToken.START_ARRAY);
         while (in.nextToken() == JsonToken.START_OBJECT) {

@@ -54,7 +54,7 @@ class GoalRepository {
     private static final String INSERT_GOAL = """
             with inserted as (
                 insert into goals (id, user_id, title, description, category, target_date, status, completed_at, milestones)
-                values ($2, $1, $3, $4, $5, $6, $7, $8, $9)
+                values ($2, $1, $3, $4, $5, $6, $7, $8, $9::text::jsonb)
                 on conflict (id) do nothing
                 returning %s
             ), bumped as (
@@ -67,7 +67,7 @@ class GoalRepository {
     private static final String UPDATE_GOAL = """
             with updated as (
                 update goals set title = $3, description = $4, category = $5, target_date = $6, status = $7,
-                                 completed_at = $8, milestones = $9, version = version + 1, updated_at = now()
+                                 completed_at = $8, milestones = $9::text::jsonb, version = version + 1, updated_at = now()
                 where user_id = $1 and id = $2
                 returning %s
             ), bumped as (
@@ -226,7 +226,7 @@ class GoalRepository {
             targetDates[i] = content.targetDate();
             statuses[i] = content.status();
             completedAts[i] = offset(content.completedAt());
-            milestones[i] = GoalRows.milestonesJson(content.milestones()).encode();
+            milestones[i] = GoalJson.milestonesText(content.milestones());
         }
         Tuple parameters = Tuple.tuple()
                 .addString(userId)
@@ -267,7 +267,7 @@ class GoalRepository {
                 .addLocalDate(content.targetDate())
                 .addString(content.status())
                 .addOffsetDateTime(offset(content.completedAt()))
-                .addJsonArray(GoalRows.milestonesJson(content.milestones()));
+                .addString(GoalJson.milestonesText(content.milestones()));
     }
 
     private static Optional<Versioned<Goal>> versionedGoal(RowSet<Row> rows) {
