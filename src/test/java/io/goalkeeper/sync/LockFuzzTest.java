@@ -258,10 +258,19 @@ class LockFuzzTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (Db.count(pool, "select count(*) from sync_metadata where status = 'running'")
                 + Db.count(pool, "select count(*) from sync_runs where outcome = 'running' and id > " + firstRun) > 0) {
-            assertThat(System.nanoTime()).as("the last run ends").isLessThan(deadline);
+            assertThat(System.nanoTime()).as("the last run ends; lock %s, runs left running %s", rows(
+                    "select status, token, run_id, holder, holder_session_token, lease_until > clock_timestamp() from sync_metadata"),
+                    rows("select id, token, holder, started_at from sync_runs where outcome = 'running' and id > " + firstRun))
+                    .isLessThan(deadline);
             trigger(replica, "manual", new AtomicInteger());
             Thread.sleep(50);
         }
+    }
+
+    private List<String> rows(String sql) {
+        List<String> rows = new ArrayList<>();
+        pool.query(sql).execute().await().atMost(Duration.ofSeconds(10)).forEach(row -> rows.add(row.deepToString()));
+        return rows;
     }
 
     private PgPool replicaPool() {
