@@ -82,7 +82,7 @@ class RecordWrites {
     private Uni<PushResult> createOnce(TableFields fields, List<Change> fresh) {
         return client.bulkCreate(fresh.stream().map(c -> fields.render(c.goal(), c.userId())).toList())
                 .map(answer -> created(fields, fresh, answer))
-                .onFailure(e -> e instanceof SmartSuiteException s && s.maybeApplied())
+                .onFailure(e -> e instanceof SmartSuiteException s && s.maybeApplied)
                 .recoverWithUni(failure -> {
                     LOG.warnf("SmartSuite bulk create of %d records failed and may have been carried out; looking them up: %s",
                             fresh.size(), failure.getMessage());

@@ -52,7 +52,7 @@ class RefusalBisector {
         List<Change> second = changes.subList(changes.size() / 2, changes.size());
         return attempt(fields, first).chain(a -> attempt(fields, second).chain(b -> {
             if (a.isEmpty() && b.isEmpty()) {
-                return Uni.createFrom().failure(new SmartSuiteException(refusal.status(), false,
+                return Uni.createFrom().failure(new SmartSuiteException(refusal.status, false,
                         "SmartSuite refuses the data of every part of a batch, so the table, not one goal, is at fault;"
                                 + " nothing was set aside: " + refusal.getMessage()));
             }
@@ -77,6 +77,6 @@ class RefusalBisector {
     }
 
     private static boolean refusedData(Throwable failure) {
-        return failure instanceof SmartSuiteException s && (s.status() == 400 || s.status() == 422);
+        return failure instanceof SmartSuiteException s && (s.status == 400 || s.status == 422);
     }
 }

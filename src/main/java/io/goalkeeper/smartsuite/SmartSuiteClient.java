@@ -61,7 +61,7 @@ public class SmartSuiteClient {
     public Uni<Boolean> exists(String recordId) {
         return calls.call(Operation.GET, () -> api.get(table(), recordId))
                 .map(record -> true)
-                .onFailure(failure -> failure instanceof SmartSuiteException s && s.status() == 404).recoverWithItem(false);
+                .onFailure(failure -> failure instanceof SmartSuiteException s && s.status == 404).recoverWithItem(false);
     }
 
     /** Creates up to 25 records; the answer lists those created, each with its id. */
