@@ -5,7 +5,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.goalkeeper.goals.BuiltinMilestonePlanner;
@@ -18,9 +17,8 @@ public class PlannerSelection {
 
     private static final Logger LOG = Logger.getLogger(PlannerSelection.class);
 
-    /** {@code builtin} or {@code openai}. */
-    @ConfigProperty(name = "goalkeeper.planner", defaultValue = BuiltinMilestonePlanner.NAME)
-    String name;
+    @Inject
+    PlannerConfig config;
 
     @Inject
     BuiltinMilestonePlanner builtin;
@@ -31,19 +29,17 @@ public class PlannerSelection {
     @Produces
     @ApplicationScoped
     MilestonePlanner planner() {
-        return switch (name) {
-            case BuiltinMilestonePlanner.NAME -> builtin;
-            case OpenAiMilestonePlanner.NAME -> openai;
-            default -> throw new IllegalStateException("GOALKEEPER_PLANNER: no planner named '" + name
-                    + "'; this version has: builtin, openai");
+        return switch (config.planner()) {
+            case BUILTIN -> builtin;
+            case OPENAI -> openai;
         };
     }
 
     void check(@Observes StartupEvent started) {
-        MilestonePlanner chosen = planner();
-        if (chosen == openai) {
+        if (config.planner() == PlannerConfig.Choice.OPENAI) {
             openai.checkConfiguration();
         }
-        LOG.infof("Initialize plans milestones with the %s planner", name);
+        LOG.infof("Initialize plans milestones with the %s planner", planner() == openai ? OpenAiMilestonePlanner.NAME
+                : BuiltinMilestonePlanner.NAME);
     }
 }

@@ -11,14 +11,20 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.smallrye.mutiny.Uni;
 
 /**
- * SmartSuite's record calls as its API documents them (paths end with a slash). Only
- * {@link SmartSuiteClient} uses it: it adds the headers, the pacing, the retries and reads the answers.
+ * SmartSuite's record calls as its API documents them (paths end with a slash); its URL and timeouts
+ * are {@code quarkus.rest-client.smartsuite.*}, taken from {@code goalkeeper.smartsuite.*}. Only
+ * {@link SmartSuiteClient} uses it: it adds the pacing and the retries and reads the answers.
  */
+@RegisterRestClient(configKey = "smartsuite")
+@RegisterClientHeaders(SmartSuiteCredentials.class)
 @Path("/applications")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

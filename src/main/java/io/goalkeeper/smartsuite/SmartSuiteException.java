@@ -1,25 +1,16 @@
 package io.goalkeeper.smartsuite;
 
-/**
- * A SmartSuite call that failed for good. {@code status} is SmartSuite's answer, 0 when none came
- * (network error or timeout); {@code maybeApplied} says whether SmartSuite may have done the write anyway.
- */
+/** A SmartSuite call that failed for good; its message is for people, its fields are for decisions. */
 public class SmartSuiteException extends RuntimeException {
 
-    private final int status;
-    private final boolean maybeApplied;
+    /** SmartSuite's answer, 0 when none came (network error or timeout). */
+    final int status;
+    /** Whether SmartSuite may have done the write anyway. */
+    final boolean maybeApplied;
 
     SmartSuiteException(int status, boolean maybeApplied, String message) {
         super(message);
         this.status = status;
         this.maybeApplied = maybeApplied;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public boolean maybeApplied() {
-        return maybeApplied;
     }
 }

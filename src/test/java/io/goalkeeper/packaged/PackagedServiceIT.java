@@ -57,6 +57,25 @@ class PackagedServiceIT {
     }
 
     @Test
+    void aBatchSizeOver25WithTheSmartSuiteTargetStopsTheStartNamingTheSetting() throws Exception {
+        assertTheStartStopsSaying(withKey(Map.of("GOALKEEPER_SYNC_TARGET", "smartsuite",
+                "GOALKEEPER_SMARTSUITE_API_TOKEN", "key", "GOALKEEPER_SMARTSUITE_ACCOUNT_ID", "acct1234",
+                "GOALKEEPER_SMARTSUITE_TABLE_ID", "6565d1f0c0ffee0000000001", "GOALKEEPER_SYNC_BATCH_SIZE", "26")),
+                "GOALKEEPER_SYNC_BATCH_SIZE must be at most 25 with SmartSuite");
+    }
+
+    @Test
+    void aSmartSuiteSettingOutOfRangeStopsTheStartNamingIt() throws Exception {
+        assertTheStartStopsSaying(withKey(Map.of("GOALKEEPER_SMARTSUITE_MAX_ATTEMPTS", "0")),
+                "goalkeeper.smartsuite.max-attempts");
+    }
+
+    @Test
+    void anUnknownPlannerStopsTheStartNamingTheSetting() throws Exception {
+        assertTheStartStopsSaying(withKey(Map.of("GOALKEEPER_PLANNER", "gpt")), "goalkeeper.planner");
+    }
+
+    @Test
     void theOpenAiPlannerWithoutItsEndpointStopsTheStartNamingTheSettings() throws Exception {
         assertTheStartStopsSaying(withKey(Map.of("GOALKEEPER_PLANNER", "openai")),
                 "GOALKEEPER_PLANNER_OPENAI_BASE_URL, GOALKEEPER_PLANNER_OPENAI_MODEL are required when GOALKEEPER_PLANNER is openai");

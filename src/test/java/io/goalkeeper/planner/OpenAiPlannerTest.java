@@ -176,7 +176,12 @@ class OpenAiPlannerTest {
         fake.answerAfter(Duration.ofMillis(700), plan(List.of("a", TODAY), List.of("b", TODAY), List.of("c", TODAY)));
 
         CompletableFuture<JsonPath> initialized = CompletableFuture.supplyAsync(() -> initialize(id, 409));
-        Thread.sleep(200);
+        // The change lands while the model thinks: once the request reached it, well before it answers.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (fake.received().isEmpty()) {
+            assertThat(System.nanoTime()).as("the planner asked the model").isLessThan(deadline);
+            Thread.sleep(10);
+        }
         jsonAs(user).body(Map.of("title", "Paint the house blue", "targetDate", TARGET.toString()))
                 .put("/api/v1/goals/" + id).then().statusCode(200);
 

@@ -45,7 +45,7 @@ public final class FakeSmartSuite implements AutoCloseable {
     public record Call(long atNanos, Op op, int items, int status) {
     }
 
-    private enum Kind { STATUS, SLOW, LATE, RESET_BEFORE, RESET_AFTER, HOOK_AFTER }
+    private enum Kind { STATUS, SLOW, LATE, RESET_BEFORE, RESET_AFTER, HOOK_AFTER, CHANGE_AFTER }
 
     private record Fault(Op op, Kind kind, int status, String retryAfter, Duration delay, Runnable hook) {
     }
@@ -64,6 +64,8 @@ public final class FakeSmartSuite implements AutoCloseable {
     private volatile String token = TOKEN;
     private volatile int callsPerSecond = 5;
     private volatile String refusedMarker;
+    /** When the calls were last forgotten (System.nanoTime): a slow answer to an earlier call is not one of the new ones. */
+    private volatile long forgottenAt = System.nanoTime();
 
     public FakeSmartSuite() {
         slugs.put("Title", "title");
@@ -153,6 +155,14 @@ public final class FakeSmartSuite implements AutoCloseable {
         faults.add(new Fault(op, Kind.RESET_AFTER, 0, null, null, null));
     }
 
+    /**
+     * The next call of {@code op} is carried out, then {@code change} runs before its answer is sent, as a
+     * person editing the table while a listing goes on through its pages.
+     */
+    public synchronized void changeAfterAnswering(Op op, Runnable change) {
+        faults.add(new Fault(op, Kind.CHANGE_AFTER, 0, null, null, change));
+    }
+
     /** The next call of {@code op} is carried out, then {@code hook} runs (on its own thread) and no answer is sent. */
     public synchronized void afterApplying(Op op, Runnable hook) {
         faults.add(new Fault(op, Kind.HOOK_AFTER, 0, null, null, hook));
@@ -168,7 +178,7 @@ public final class FakeSmartSuite implements AutoCloseable {
         records.clear();
         deleted.clear();
         faults.clear();
-        calls.clear();
+        forgetCalls();
         recent.clear();
         token = TOKEN;
         refusedMarker = null;
@@ -179,6 +189,7 @@ public final class FakeSmartSuite implements AutoCloseable {
     }
 
     public void forgetCalls() {
+        forgottenAt = System.nanoTime();
         calls.clear();
     }
 
@@ -222,19 +233,19 @@ public final class FakeSmartSuite implements AutoCloseable {
         String prefix = "/api/v1/applications/" + TABLE + "/";
         Op op = operation(request.method(), path, prefix);
         if (op == null) {
-            respond(request, null, 0, 404, new JsonObject().put("detail", "Not found."));
+            respond(request, now, null, 0, 404, new JsonObject().put("detail", "Not found."));
             return;
         }
         if (!("Token " + token).equals(request.getHeader("Authorization"))) {
-            respond(request, op, 0, 401, new JsonObject().put("detail", "Invalid token."));
+            respond(request, now, op, 0, 401, new JsonObject().put("detail", "Invalid token."));
             return;
         }
         if (!ACCOUNT.equals(request.getHeader("ACCOUNT-ID"))) {
-            respond(request, op, 0, 403, new JsonObject().put("detail", "You do not have permission to perform this action."));
+            respond(request, now, op, 0, 403, new JsonObject().put("detail", "You do not have permission to perform this action."));
             return;
         }
         if (overRate(now)) {
-            respond(request, op, 0, 429, new JsonObject().put("detail", "Request was throttled."));
+            respond(request, now, op, 0, 429, new JsonObject().put("detail", "Request was throttled."));
             return;
         }
         Fault fault = nextFault(op);
@@ -242,13 +253,13 @@ public final class FakeSmartSuite implements AutoCloseable {
             if (fault.retryAfter != null) {
                 request.response().putHeader("Retry-After", fault.retryAfter);
             }
-            respond(request, op, 0, fault.status, new JsonObject().put("detail", "Fault " + fault.status + " from the fake."));
+            respond(request, now, op, 0, fault.status, new JsonObject().put("detail", "Fault " + fault.status + " from the fake."));
             return;
         }
         if (fault != null && fault.kind == Kind.LATE) {
             server.vertx().setTimer(fault.delay.toMillis(), id -> {
                 Reply late = carryOut(op, request, body);
-                respond(request, op, late.items, late.status, late.body);
+                respond(request, now, op, late.items, late.status, late.body);
             });
             return;
         }
@@ -264,6 +275,9 @@ public final class FakeSmartSuite implements AutoCloseable {
             reply = new Reply(400, new JsonObject().put("detail", "Malformed request: " + malformed.getMessage()), 0);
         }
         Reply done = reply;
+        if (fault != null && fault.kind == Kind.CHANGE_AFTER) {
+            fault.hook.run();
+        }
         if (fault != null && fault.kind == Kind.RESET_AFTER) {
             calls.add(new Call(now, op, done.items, 0));
             request.connection().close();
@@ -271,9 +285,9 @@ public final class FakeSmartSuite implements AutoCloseable {
             calls.add(new Call(now, op, done.items, 0));
             new Thread(fault.hook, "fake-smartsuite-hook").start();
         } else if (fault != null && fault.kind == Kind.SLOW) {
-            server.vertx().setTimer(fault.delay.toMillis(), id -> respond(request, op, done.items, done.status, done.body));
+            server.vertx().setTimer(fault.delay.toMillis(), id -> respond(request, now, op, done.items, done.status, done.body));
         } else {
-            respond(request, op, done.items, done.status, done.body);
+            respond(request, now, op, done.items, done.status, done.body);
         }
     }
 
@@ -427,8 +441,9 @@ public final class FakeSmartSuite implements AutoCloseable {
         return false;
     }
 
-    private void respond(HttpServerRequest request, Op op, int items, int status, Object body) {
-        if (op != null) {
+    /** Answers a call that arrived at {@code arrived}; a call from before the calls were last forgotten is not kept. */
+    private void respond(HttpServerRequest request, long arrived, Op op, int items, int status, Object body) {
+        if (op != null && arrived - forgottenAt >= 0) {
             calls.add(new Call(System.nanoTime(), op, items, status));
         }
         request.response().setStatusCode(status).putHeader("Content-Type", "application/json")

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -241,17 +244,94 @@ class SmartSuiteSyncTest {
         fake.rateLimit(Op.BULK_CREATE, 1, null);
 
         assertThat(sync().getString("outcome")).isEqualTo("succeeded");
-        List<FakeSmartSuite.Call> calls = fake.calls().stream().filter(c -> c.op() == Op.BULK_CREATE).toList();
-        List<Long> pauses = new ArrayList<>();
-        for (int i = 0; i + 1 < calls.size(); i++) {
-            if (calls.get(i).status() == 429) {
-                pauses.add((calls.get(i + 1).atNanos() - calls.get(i).atNanos()) / 1_000_000);
-            }
-        }
+        List<Long> pauses = pausesAfter429s(Op.BULK_CREATE);
         assertThat(pauses).hasSize(2);
         assertThat(pauses.get(0)).as("after Retry-After: 2").isGreaterThanOrEqualTo(1_950);
         assertThat(pauses.get(1)).as("after a bare 429 (rate-limited-wait 1s)").isBetween(950L, 1_900L);
         assertTableEqualsDatabase();
+    }
+
+    @Test
+    void aRetryAfterGivenAsAnHttpDateIsWaitedFor() {
+        seed(1, 10);
+        fake.rateLimit(Op.BULK_CREATE, 1,
+                DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(5)));
+
+        assertThat(sync().getString("outcome")).isEqualTo("succeeded");
+        List<Long> pauses = pausesAfter429s(Op.BULK_CREATE);
+        assertThat(pauses).hasSize(1);
+        assertThat(pauses.get(0)).as("until the date, 5 s ahead when set, not the 1 s of a bare 429")
+                .isBetween(2_500L, 5_500L);
+        assertTableEqualsDatabase();
+    }
+
+    @Test
+    void reconciliationDeletesNoStraysWhenTheyAreMoreThanAFifthOfTheTable() {
+        seed(1, 10);
+        assertThat(sync().getString("outcome")).isEqualTo("succeeded");
+        List<String> strays = new ArrayList<>();
+        for (int i = 0; i < 26; i++) {
+            strays.add(fake.createByHand(new JsonObject().put("title", "stray " + i)
+                    .put(fake.slug("Goal ID"), UUID.randomUUID().toString())));
+        }
+
+        // 26 records of goals that do not exist among 36: more than 25 and more than a fifth.
+        fake.forgetCalls();
+        assertThat(reconcile().getString("outcome")).isEqualTo("succeeded");
+        assertThat(fake.records()).hasSize(36);
+        assertThat(fake.calls()).extracting(FakeSmartSuite.Call::op).containsExactly(Op.LIST);
+        assertThat(Db.count(pool, "select count(*) from sync_metadata where reconciled_at > clock_timestamp() - interval '1 minute'"))
+                .as("a reconciliation that holds back is done all the same").isEqualTo(1);
+
+        // 25 strays are deleted, however small the table.
+        fake.deleteByHand(strays.get(0));
+        assertThat(reconcile().getString("outcome")).isEqualTo("succeeded");
+        assertThat(fake.records()).hasSize(10);
+        assertTableEqualsDatabase();
+    }
+
+    @Test
+    void whenTheTableChangesDuringTheListingNoRecordIsTakenForMissing() {
+        seed(6, 170);
+        assertThat(sync().getString("outcome")).isEqualTo("succeeded");
+        assertThat(fake.records()).hasSize(1020);
+        Goal deletedByHand = goalsInDatabase().get(1010);
+        fake.deleteByHand(recordOf(deletedByHand));
+        // Someone deletes a record of the first page while the second is still to be read: the second page
+        // starts one record later, so one record is never seen.
+        String firstOfTable = fake.records().get(0).getString("id");
+        fake.changeAfterAnswering(Op.LIST, () -> fake.deleteByHand(firstOfTable));
+
+        fake.forgetCalls();
+        assertThat(reconcile().getString("outcome")).isEqualTo("succeeded");
+        assertThat(fake.calls()).extracting(FakeSmartSuite.Call::op).containsExactly(Op.LIST, Op.LIST);
+        assertThat(fake.records()).hasSize(1018);
+        assertThat(Db.count(pool, "select count(*) from goal_sync_state where remote_id is null")).isZero();
+
+        // A listing of the table as it stands finds both records missing and creates them again.
+        assertThat(reconcile().getString("outcome")).isEqualTo("succeeded");
+        assertThat(fake.records()).hasSize(1020);
+        assertTableEqualsDatabase();
+    }
+
+    @Test
+    void aReconciliationThatFailsIsTriedAgainAPeriodLaterAndTheRunStillPushes() {
+        seed(1, 5);
+        Db.execute(pool, "update sync_metadata set reconciled_at = null where id = 'singleton'");
+        fake.fail(Op.LIST, 1, 400);
+
+        JsonPath run = sync();
+        assertThat(run.getString("outcome")).isEqualTo("succeeded");
+        assertThat(run.getInt("created")).isEqualTo(5);
+        assertTableEqualsDatabase();
+        assertThat(fake.calls()).filteredOn(call -> call.op() == Op.LIST).extracting(FakeSmartSuite.Call::status)
+                .containsExactly(400);
+        assertThat(Db.count(pool, "select count(*) from sync_metadata where reconciled_at > clock_timestamp() - interval '1 minute'"))
+                .isEqualTo(1);
+
+        fake.forgetCalls();
+        assertThat(sync().getString("outcome")).isEqualTo("succeeded");
+        assertThat(fake.calls()).as("the next attempt waits a period").isEmpty();
     }
 
     @Test
@@ -467,6 +547,29 @@ class SmartSuiteSyncTest {
             }
         }
         return outcomes;
+    }
+
+    /** A sync that starts with a reconciliation. */
+    private JsonPath reconcile() {
+        Db.execute(pool, "update sync_metadata set reconciled_at = null where id = 'singleton'");
+        return sync();
+    }
+
+    /** Milliseconds from each 429 answered to {@code op} to the next call of it. */
+    private List<Long> pausesAfter429s(Op op) {
+        List<FakeSmartSuite.Call> calls = fake.calls().stream().filter(c -> c.op() == op).toList();
+        List<Long> pauses = new ArrayList<>();
+        for (int i = 0; i + 1 < calls.size(); i++) {
+            if (calls.get(i).status() == 429) {
+                pauses.add((calls.get(i + 1).atNanos() - calls.get(i).atNanos()) / 1_000_000);
+            }
+        }
+        return pauses;
+    }
+
+    private String recordOf(Goal goal) {
+        return fake.records().stream().filter(r -> goal.id().toString().equals(r.getString(fake.slug("Goal ID"))))
+                .findFirst().orElseThrow().getString("id");
     }
 
     private JsonPath sync() {
