@@ -67,6 +67,10 @@ create policy change_sets_prune_read on change_sets for select
     using (current_setting('goalkeeper.prune', true) = 'on');
 create policy change_sets_prune on change_sets for delete
     using (current_setting('goalkeeper.prune', true) = 'on');
+-- the pruner locks the batch it takes (FOR UPDATE SKIP LOCKED), so replicas share the work
+create policy change_sets_prune_lock on change_sets for update
+    using (current_setting('goalkeeper.prune', true) = 'on')
+    with check (false);
 create policy goal_changes_prune_read on goal_changes for select
     using (current_setting('goalkeeper.prune', true) = 'on');
 create policy goal_changes_prune on goal_changes for delete
