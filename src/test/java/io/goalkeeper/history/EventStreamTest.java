@@ -162,6 +162,43 @@ class EventStreamTest {
     }
 
     @Test
+    void metricsCountOpenStreamsEventsSentAndTheirLag() throws Exception {
+        double sentBefore = metric("goalkeeper_events_sent_total");
+        double lagsBefore = metric("goalkeeper_events_lag_seconds_count");
+        double openBefore = metric("goalkeeper_events_streams_open");
+        try (EventClient stream = EventClient.open(events.toString(), token, Map.of())) {
+            assertThat(metric("goalkeeper_events_streams_open")).isEqualTo(openBefore + 1);
+            awaitFirstRead(stream);
+            create("counted");
+            assertChange(stream.nextEvent(WAIT), 2, "counted");
+            assertThat(metric("goalkeeper_events_sent_total")).isEqualTo(sentBefore + 2);
+            assertThat(metric("goalkeeper_events_lag_seconds_count")).isEqualTo(lagsBefore + 2);
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (metric("goalkeeper_events_streams_open") != openBefore) {
+            assertThat(System.nanoTime()).as("the closed stream is no longer counted").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    /** The stream's first read (which only learns the current version) is over once a write reaches it. */
+    private void awaitFirstRead(EventClient stream) throws Exception {
+        create("first");
+        assertChange(stream.nextEvent(WAIT), 1, "first");
+    }
+
+    private static double metric(String name) {
+        String text = given().get("/q/metrics").asString();
+        double total = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
+    }
+
+    @Test
     void aBadLastEventIdIs400AndNoTokenIs401() {
         given().header("Authorization", "Bearer " + token).header("Last-Event-ID", "abc").get(events)
                 .then().statusCode(400).contentType("application/problem+json");
