@@ -20,8 +20,9 @@ WORK=$(mktemp -d)
 SERVICE_PID=
 trap 'if [ -n "$SERVICE_PID" ]; then kill "$SERVICE_PID" 2>/dev/null || true; wait "$SERVICE_PID" 2>/dev/null || true; fi; rm -rf "$WORK"' EXIT
 # a socket a stream, on both sides
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"
 
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 fresh_database "$DATABASE"
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 PORT=$(free_port)
