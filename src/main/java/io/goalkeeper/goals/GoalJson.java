@@ -71,6 +71,17 @@ final class GoalJson extends JsonSerializer<Goal> {
         return unwrapped;
     }
 
+    /** A goal as the API shows it, as the change log keeps it. */
+    static String text(Goal goal) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator out = JSON.createGenerator(text)) {
+            new GoalJson().serialize(goal, out, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("A string cannot fail to be written", e);
+        }
+        return text.toString();
+    }
+
     /** Milestones as the {@code milestones} column stores them: a JSON array, as the API shows it. */
     static String milestonesText(List<Milestone> milestones) {
         StringWriter text = new StringWriter();

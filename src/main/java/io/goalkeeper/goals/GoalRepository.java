@@ -77,6 +77,37 @@ class GoalRepository {
             )
             select updated.*, bumped.version as collection_version from updated, bumped""".formatted(GOAL_COLUMNS);
 
+    /** A goal back under its id, at the version and with the creation time the restore gives it. */
+    private static final String RESTORE_GOAL = """
+            with inserted as (
+                insert into goals (id, user_id, title, description, category, target_date, status, completed_at, milestones,
+                                   version, created_at)
+                values ($2, $1, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11)
+                on conflict (id) do nothing
+                returning %s
+            ), bumped as (
+                update user_collections set version = version + 1
+                where user_id = $1 and exists (select 1 from inserted)
+                returning version
+            )
+            select inserted.*, bumped.version as collection_version from inserted, bumped""".formatted(GOAL_COLUMNS);
+
+    /** A goal as the change log kept it at one version (the newest such entry, should its id have been reused). */
+    private static final String FIND_KEPT_VERSION = """
+            select (goal->>'id')::uuid as id, goal->>'title' as title, goal->>'description' as description,
+                   goal->>'category' as category, (goal->>'targetDate')::date as target_date, goal->>'status' as status,
+                   (goal->>'completedAt')::timestamptz as completed_at, (goal->'milestones')::text as milestones,
+                   version, (goal->>'createdAt')::timestamptz as created_at,
+                   (goal->>'updatedAt')::timestamptz as updated_at
+            from goal_changes
+            where user_id = $1 and goal_id = $2 and version = $3 and goal is not null
+            order by collection_version desc
+            limit 1""";
+
+    /** The highest version the change log holds of a goal (its deletion, for a deleted goal); 0 when none. */
+    private static final String LAST_KEPT_VERSION = """
+            select coalesce(max(version), 0) as version from goal_changes where user_id = $1 and goal_id = $2""";
+
     /**
      * The tombstones of the goals in {@code deleted}, for the sync. A tombstone may already exist for
      * the id: this user's, from an earlier delete not yet pushed, or another user's, if the id was
@@ -193,6 +224,24 @@ class GoalRepository {
     Uni<Optional<Versioned<Goal>>> insertGoal(SqlConnection connection, String userId, UUID id, GoalContent content) {
         return connection.preparedQuery(INSERT_GOAL).execute(contentTuple(userId, id, content))
                 .map(GoalRepository::versionedGoal);
+    }
+
+    /** Inserts a goal that a restore brings back; empty when its id is taken (by another user). */
+    Uni<Optional<Versioned<Goal>>> restoreGoal(SqlConnection connection, String userId, Goal goal) {
+        Tuple parameters = contentTuple(userId, goal.id(), goal.content())
+                .addLong(goal.version())
+                .addOffsetDateTime(offset(goal.createdAt()));
+        return connection.preparedQuery(RESTORE_GOAL).execute(parameters).map(GoalRepository::versionedGoal);
+    }
+
+    Uni<Optional<Goal>> findKeptVersion(SqlConnection connection, String userId, UUID id, long version) {
+        return connection.preparedQuery(FIND_KEPT_VERSION).execute(Tuple.of(userId, id, version))
+                .map(rows -> goals(rows).stream().findFirst());
+    }
+
+    Uni<Long> lastKeptVersion(SqlConnection connection, String userId, UUID id) {
+        return connection.preparedQuery(LAST_KEPT_VERSION).execute(Tuple.of(userId, id))
+                .map(rows -> rows.iterator().next().getLong("version"));
     }
 
     Uni<Versioned<Goal>> updateGoal(SqlConnection connection, String userId, UUID id, GoalContent content) {

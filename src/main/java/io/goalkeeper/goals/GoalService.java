@@ -19,6 +19,10 @@ import io.goalkeeper.goals.GoalRepository.Lock;
 import io.goalkeeper.goals.GoalRepository.Versioned;
 import io.goalkeeper.goals.GoalRepository.WriteResult;
 import io.goalkeeper.goals.GoalRepository.Written;
+import io.goalkeeper.history.ChangeKind;
+import io.goalkeeper.history.ChangeLog;
+import io.goalkeeper.history.RecordedChange;
+import io.goalkeeper.history.RequestId;
 import io.goalkeeper.problem.Conflict;
 import io.goalkeeper.problem.InvalidInput;
 import io.goalkeeper.problem.NotFound;
@@ -30,7 +34,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 /**
  * The rules of the Goals API. Every write is one transaction that first locks the user's collection
  * row, then reads what it needs with a fresh snapshot, decides in Java and writes in one statement.
- * Nothing is written unless all of it is.
+ * Nothing is written unless all of it is. A write that changes something records its change set in the
+ * same transaction ({@link ChangeLog}), pipelined with the write itself: the collection row is locked,
+ * so the new collection version, and every goal's new version and time, are known before it runs.
  */
 @ApplicationScoped
 public class GoalService {
@@ -49,6 +55,12 @@ public class GoalService {
     @Inject
     InitializeLimit initializeLimit;
 
+    @Inject
+    ChangeLog changeLog;
+
+    @Inject
+    RequestId requestId;
+
     public Uni<GoalCollection> list(String userId) {
         return transactions.asUser(userId, connection -> repository.readCollection(connection, userId));
     }
@@ -61,6 +73,7 @@ public class GoalService {
     public Uni<Versioned<Goal>> create(String userId, GoalInput input) {
         GoalRules.requireUniqueMilestoneIds(input);
         UUID id = input.id() != null ? input.id() : UUID.randomUUID();
+        String request = requestId.value();
         return transactions.asUser(userId, connection -> Uni.combine().all()
                 .unis(repository.lockCollection(connection, userId), repository.countGoals(connection, userId))
                 .asTuple()
@@ -69,10 +82,13 @@ public class GoalService {
                         throw new Conflict("goal-limit", "Too many goals",
                                 "A user has at most " + GoalRules.MAX_GOALS + " goals; delete one first");
                     }
-                    GoalContent content = GoalRules.contentOf(input, null, locked.getItem1().now());
-                    return repository.insertGoal(connection, userId, id, content);
+                    Lock lock = locked.getItem1();
+                    GoalContent content = GoalRules.contentOf(input, null, lock.now());
+                    Goal created = Goal.of(id, content, 1, lock.now(), lock.now());
+                    return recording(connection, userId, lock, request, List.of(change(ChangeKind.CREATED, created, null)),
+                            repository.insertGoal(connection, userId, id, content))
+                            .map(inserted -> inserted.orElseThrow(() -> idConflict(List.of(id))));
                 }))
-                .map(created -> created.orElseThrow(() -> idConflict(List.of(id))))
                 .invoke(created -> LOG.debugf("User %s created goal %s", userId, id));
     }
 
@@ -81,15 +97,15 @@ public class GoalService {
             throw InvalidInput.of("id", "must be the id in the path, " + id);
         }
         GoalRules.requireUniqueMilestoneIds(input);
-        return change(userId, id, ifMatch, (goal, lock) -> GoalRules.contentOf(input, goal, lock.now()));
+        return change(userId, id, ifMatch, requestId.value(), (goal, lock) -> GoalRules.contentOf(input, goal, lock.now()));
     }
 
     public Uni<Versioned<Goal>> complete(String userId, UUID id, String ifMatch) {
-        return change(userId, id, ifMatch, (goal, lock) -> goal.content().complete(lock.now()));
+        return change(userId, id, ifMatch, requestId.value(), (goal, lock) -> goal.content().complete(lock.now()));
     }
 
     public Uni<Versioned<Goal>> completeMilestone(String userId, UUID id, UUID milestoneId, String ifMatch) {
-        return change(userId, id, ifMatch, (goal, lock) -> {
+        return change(userId, id, ifMatch, requestId.value(), (goal, lock) -> {
             if (goal.milestones().stream().noneMatch(m -> m.id().equals(milestoneId))) {
                 throw new NotFound("Goal " + id + " has no milestone " + milestoneId);
             }
@@ -100,10 +116,13 @@ public class GoalService {
     }
 
     public Uni<Long> delete(String userId, UUID id, String ifMatch) {
+        String request = requestId.value();
         return transactions.asUser(userId, connection -> lockAndFind(connection, userId, id)
                 .chain(locked -> {
-                    ETags.require(ifMatch, locked.getItem2().version());
-                    return repository.deleteGoal(connection, userId, id);
+                    Goal goal = locked.getItem2();
+                    ETags.require(ifMatch, goal.version());
+                    return recording(connection, userId, locked.getItem1(), request, List.of(deletion(goal)),
+                            repository.deleteGoal(connection, userId, id));
                 }))
                 .map(deleted -> deleted.orElseThrow(() -> notFound(id)));
     }
@@ -114,6 +133,7 @@ public class GoalService {
      * one that checks the goal did not change meanwhile. A refused call never reaches the planner.
      */
     public Uni<Versioned<PlannedGoal>> initialize(String userId, UUID id, boolean replace, String ifMatch) {
+        String request = requestId.value();
         return transactions.asUser(userId, connection -> lockAndFind(connection, userId, id)
                 .chain(locked -> {
                     Goal goal = locked.getItem2();
@@ -125,7 +145,7 @@ public class GoalService {
                     return initializeLimit.spend(connection, userId).replaceWith(goal);
                 }))
                 .chain(goal -> planner.plan(goal, LocalDate.now(ZoneOffset.UTC))
-                        .chain(plan -> change(userId, id, null, (current, lock) -> {
+                        .chain(plan -> change(userId, id, null, request, (current, lock) -> {
                             if (current.version() != goal.version()) {
                                 throw new Conflict("goal-changed", "Goal changed",
                                         "Goal " + id + " changed while its milestones were planned; try again");
@@ -144,14 +164,16 @@ public class GoalService {
     public Uni<GoalCollection> replaceAll(String userId, List<GoalInput> inputs, String ifMatch) {
         GoalRules.requireUniqueIds(inputs);
         List<UUID> ids = inputs.stream().map(g -> g.id() != null ? g.id() : UUID.randomUUID()).toList();
+        String request = requestId.value();
         return transactions.asUser(userId, connection -> Uni.combine().all()
                 .unis(repository.lockCollection(connection, userId), repository.listGoals(connection, userId))
                 .asTuple()
-                .chain(locked -> replace(connection, userId, inputs, ids, ifMatch, locked.getItem1(), locked.getItem2())));
+                .chain(locked -> replace(connection, userId, request, inputs, ids, ifMatch, locked.getItem1(),
+                        locked.getItem2())));
     }
 
-    private Uni<GoalCollection> replace(SqlConnection connection, String userId, List<GoalInput> inputs, List<UUID> ids,
-            String ifMatch, Lock lock, List<Goal> stored) {
+    private Uni<GoalCollection> replace(SqlConnection connection, String userId, String request, List<GoalInput> inputs,
+            List<UUID> ids, String ifMatch, Lock lock, List<Goal> stored) {
         ETags.require(ifMatch, lock.collectionVersion());
         Map<UUID, Goal> storedById = new LinkedHashMap<>();
         stored.forEach(goal -> storedById.put(goal.id(), goal));
@@ -160,6 +182,7 @@ public class GoalService {
         Map<UUID, GoalContent> finalContent = new LinkedHashMap<>();
         List<UUID> changedIds = new ArrayList<>();
         List<GoalContent> changedContents = new ArrayList<>();
+        List<RecordedChange> changes = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             GoalInput input = inputs.get(i);
             Goal before = storedById.get(ids.get(i));
@@ -176,6 +199,9 @@ public class GoalService {
             if (before == null || !before.content().equals(content)) {
                 changedIds.add(ids.get(i));
                 changedContents.add(content);
+                changes.add(before == null
+                        ? change(ChangeKind.CREATED, Goal.of(ids.get(i), content, 1, lock.now(), lock.now()), null)
+                        : change(ChangeKind.UPDATED, before.withContent(content, before.version() + 1, lock.now()), before));
             }
         }
         if (!stale.isEmpty()) {
@@ -187,7 +213,9 @@ public class GoalService {
         if (changedIds.isEmpty() && deletions.isEmpty()) {
             return Uni.createFrom().item(new GoalCollection(lock.collectionVersion(), stored));
         }
-        return repository.replaceGoals(connection, userId, changedIds, changedContents, deletions)
+        deletions.forEach(id -> changes.add(deletion(storedById.get(id))));
+        return recording(connection, userId, lock, request, changes,
+                repository.replaceGoals(connection, userId, changedIds, changedContents, deletions))
                 .map(result -> {
                     List<UUID> refused = refusedIds(changedIds, result);
                     if (!refused.isEmpty()) {
@@ -233,18 +261,81 @@ public class GoalService {
         GoalContent apply(Goal stored, Lock lock);
     }
 
-    /** Locks, checks If-Match, applies the change, and writes only if the content differs. */
-    private Uni<Versioned<Goal>> change(String userId, UUID id, String ifMatch, Change change) {
+    /** Locks, checks If-Match, applies the change, and writes (and records) only if the content differs. */
+    private Uni<Versioned<Goal>> change(String userId, UUID id, String ifMatch, String request, Change change) {
         return transactions.asUser(userId, connection -> lockAndFind(connection, userId, id)
                 .chain(locked -> {
                     Goal goal = locked.getItem2();
+                    Lock lock = locked.getItem1();
                     ETags.require(ifMatch, goal.version());
-                    GoalContent content = change.apply(goal, locked.getItem1());
+                    GoalContent content = change.apply(goal, lock);
                     if (content.equals(goal.content())) {
-                        return Uni.createFrom().item(new Versioned<>(goal, locked.getItem1().collectionVersion()));
+                        return Uni.createFrom().item(new Versioned<>(goal, lock.collectionVersion()));
                     }
-                    return repository.updateGoal(connection, userId, id, content);
+                    Goal after = goal.withContent(content, goal.version() + 1, lock.now());
+                    return recording(connection, userId, lock, request, List.of(change(ChangeKind.UPDATED, after, goal)),
+                            repository.updateGoal(connection, userId, id, content));
                 }));
+    }
+
+    /**
+     * Restores the goal as it was at {@code version}, from the change log, as a new version: over the
+     * goal if it exists, otherwise back under its id. Restoring the content it already has changes nothing.
+     */
+    public Uni<Versioned<Goal>> restore(String userId, UUID id, long version, String ifMatch) {
+        String request = requestId.value();
+        return transactions.asUser(userId, connection -> Uni.combine().all()
+                .unis(repository.lockCollection(connection, userId), repository.findGoal(connection, userId, id),
+                        repository.findKeptVersion(connection, userId, id, version),
+                        repository.lastKeptVersion(connection, userId, id), repository.countGoals(connection, userId))
+                .asTuple()
+                .chain(found -> {
+                    Lock lock = found.getItem1();
+                    Goal kept = found.getItem3().orElseThrow(
+                            () -> new NotFound("No version " + version + " of goal " + id + " is kept"));
+                    if (found.getItem2().isPresent()) {
+                        Goal goal = found.getItem2().get();
+                        ETags.require(ifMatch, goal.version());
+                        if (kept.content().equals(goal.content())) {
+                            return Uni.createFrom().item(new Versioned<>(goal, lock.collectionVersion()));
+                        }
+                        Goal after = goal.withContent(kept.content(), goal.version() + 1, lock.now());
+                        return recording(connection, userId, lock, request,
+                                List.of(change(ChangeKind.RESTORED, after, goal)),
+                                repository.updateGoal(connection, userId, id, kept.content()));
+                    }
+                    // A deleted goal's current version is its deletion's.
+                    ETags.require(ifMatch, found.getItem4());
+                    if (found.getItem5() >= GoalRules.MAX_GOALS) {
+                        throw new Conflict("goal-limit", "Too many goals",
+                                "A user has at most " + GoalRules.MAX_GOALS + " goals; delete one first");
+                    }
+                    Goal after = Goal.of(id, kept.content(), found.getItem4() + 1, kept.createdAt(), lock.now());
+                    return recording(connection, userId, lock, request, List.of(change(ChangeKind.RESTORED, after, null)),
+                            repository.restoreGoal(connection, userId, after))
+                            .map(restored -> restored.orElseThrow(() -> idConflict(List.of(id))));
+                }));
+    }
+
+    /**
+     * The write and its change set, sent together on the transaction's connection. The collection row
+     * is locked, so the write makes the next version, and no other write of the user runs in between.
+     */
+    private <T> Uni<T> recording(SqlConnection connection, String userId, Lock lock, String request,
+            List<RecordedChange> changes, Uni<T> write) {
+        return Uni.combine().all()
+                .unis(write, changeLog.record(connection, userId, lock.collectionVersion() + 1, request, changes))
+                .with((written, recorded) -> written);
+    }
+
+    private static RecordedChange change(ChangeKind kind, Goal after, Goal before) {
+        return new RecordedChange(after.id(), kind, after.version(), GoalJson.text(after),
+                before == null ? null : GoalJson.text(before));
+    }
+
+    /** A deletion is a version of its own, with no content after it. */
+    private static RecordedChange deletion(Goal goal) {
+        return new RecordedChange(goal.id(), ChangeKind.DELETED, goal.version() + 1, null, GoalJson.text(goal));
     }
 
     private Uni<Tuple2<Lock, Goal>> lockAndFind(SqlConnection connection, String userId, UUID id) {

@@ -55,9 +55,10 @@ class PackagedSyncIT {
     void aKilledHolderIsTakenOverAndAStoppedHolderReleasesTheLockAtOnce() throws Exception {
         try (ServiceProcess a = ServiceProcess.start(leaseAlone(replica("replica-a", "off"))).awaitReady(READY)) {
             assertThat(a.output()).contains("holder session off (GOALKEEPER_SYNC_HOLDER_SESSION)");
-            // 60 goals in batches of 5, each batch taking a second: a run of about 12 s.
+            // 150 goals in batches of 5, each batch taking a second: a run of about 30 s, which B's start
+            // (over 10 s on a loaded machine) must not outlast.
             StringBuilder goals = new StringBuilder("[");
-            for (int i = 0; i < 60; i++) {
+            for (int i = 0; i < 150; i++) {
                 goals.append(i == 0 ? "" : ",").append("{\"title\": \"goal ").append(i).append("\"}");
             }
             assertThat(a.put("/api/v1/goals", token, goals.append("]").toString()).statusCode()).isEqualTo(200);

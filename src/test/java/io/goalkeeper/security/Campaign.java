@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -112,7 +116,7 @@ final class Campaign {
                 .timeout(TIMEOUT).method(request.method(), body);
         request.headers().forEach(header -> builder.header(header.name(), header.value()));
         try {
-            HttpResponse<byte[]> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = client.send(builder.build(), Campaign::bodyUnlessAStream);
             return new Answer(response.statusCode(), response.headers().map(),
                     new String(response.body(), StandardCharsets.UTF_8), null);
         } catch (IOException e) {
@@ -121,6 +125,41 @@ final class Campaign {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * An open event stream's answer is its status and headers: its body never ends, so it is not
+     * read, and the connection is closed at once.
+     */
+    private static HttpResponse.BodySubscriber<byte[]> bodyUnlessAStream(HttpResponse.ResponseInfo info) {
+        boolean stream = info.statusCode() == 200
+                && info.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+        if (!stream) {
+            return HttpResponse.BodySubscribers.ofByteArray();
+        }
+        return new HttpResponse.BodySubscriber<>() {
+            @Override
+            public CompletionStage<byte[]> getBody() {
+                return CompletableFuture.completedFuture(new byte[0]);
+            }
+
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.cancel();
+            }
+
+            @Override
+            public void onNext(List<ByteBuffer> item) {
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        };
     }
 
     private void learn(Exchange exchange) {

@@ -129,6 +129,11 @@ public final class ServiceProcess implements AutoCloseable {
         return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The address of {@code path} on this process, for clients other than the ones here (such as event streams). */
+    public String url(String path) {
+        return uri(path).toString();
+    }
+
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
