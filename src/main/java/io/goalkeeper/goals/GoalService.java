@@ -21,6 +21,7 @@ import io.goalkeeper.goals.GoalRepository.WriteResult;
 import io.goalkeeper.goals.GoalRepository.Written;
 import io.goalkeeper.history.ChangeKind;
 import io.goalkeeper.history.ChangeLog;
+import io.goalkeeper.history.ChangeNotifier;
 import io.goalkeeper.history.RecordedChange;
 import io.goalkeeper.history.RequestId;
 import io.goalkeeper.problem.Conflict;
@@ -37,6 +38,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * Nothing is written unless all of it is. A write that changes something records its change set in the
  * same transaction ({@link ChangeLog}), pipelined with the write itself: the collection row is locked,
  * so the new collection version, and every goal's new version and time, are known before it runs.
+ * Once it has committed, {@link ChangeNotifier} wakes the user's event streams on every replica.
  */
 @ApplicationScoped
 public class GoalService {
@@ -57,6 +59,9 @@ public class GoalService {
 
     @Inject
     ChangeLog changeLog;
+
+    @Inject
+    ChangeNotifier notifier;
 
     @Inject
     RequestId requestId;
@@ -89,6 +94,7 @@ public class GoalService {
                             repository.insertGoal(connection, userId, id, content))
                             .map(inserted -> inserted.orElseThrow(() -> idConflict(List.of(id))));
                 }))
+                .invoke(created -> notifier.committed(userId, created.collectionVersion()))
                 .invoke(created -> LOG.debugf("User %s created goal %s", userId, id));
     }
 
@@ -124,7 +130,8 @@ public class GoalService {
                     return recording(connection, userId, locked.getItem1(), request, List.of(deletion(goal)),
                             repository.deleteGoal(connection, userId, id));
                 }))
-                .map(deleted -> deleted.orElseThrow(() -> notFound(id)));
+                .map(deleted -> deleted.orElseThrow(() -> notFound(id)))
+                .invoke(collectionVersion -> notifier.committed(userId, collectionVersion));
     }
 
     /**
@@ -169,7 +176,8 @@ public class GoalService {
                 .unis(repository.lockCollection(connection, userId), repository.listGoals(connection, userId))
                 .asTuple()
                 .chain(locked -> replace(connection, userId, request, inputs, ids, ifMatch, locked.getItem1(),
-                        locked.getItem2())));
+                        locked.getItem2())))
+                .invoke(replaced -> notifier.committed(userId, replaced.version()));
     }
 
     private Uni<GoalCollection> replace(SqlConnection connection, String userId, String request, List<GoalInput> inputs,
@@ -275,7 +283,8 @@ public class GoalService {
                     Goal after = goal.withContent(content, goal.version() + 1, lock.now());
                     return recording(connection, userId, lock, request, List.of(change(ChangeKind.UPDATED, after, goal)),
                             repository.updateGoal(connection, userId, id, content));
-                }));
+                }))
+                .invoke(changed -> notifier.committed(userId, changed.collectionVersion()));
     }
 
     /**
@@ -314,7 +323,8 @@ public class GoalService {
                     return recording(connection, userId, lock, request, List.of(change(ChangeKind.RESTORED, after, null)),
                             repository.restoreGoal(connection, userId, after))
                             .map(restored -> restored.orElseThrow(() -> idConflict(List.of(id))));
-                }));
+                }))
+                .invoke(restored -> notifier.committed(userId, restored.collectionVersion()));
     }
 
     /**

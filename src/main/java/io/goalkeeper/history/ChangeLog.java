@@ -24,21 +24,16 @@ public class ChangeLog {
     /** The channel every replica listens on; a notification's payload is {@code <user>:<collection version>}. */
     public static final String CHANNEL = "goal_changes";
 
-    /**
-     * A write's change set, its changes and the notification, in one statement. The notification goes
-     * out when the transaction commits, and not at all if it rolls back.
-     */
+    /** A write's change set and its changes, in one statement. {@link ChangeNotifier} announces it once committed. */
     private static final String RECORD = """
             with change_set as (
                 insert into change_sets (user_id, collection_version, at, by, request)
                 values ($1, $2, clock_timestamp(), $1, $3)
-            ), changes as (
-                insert into goal_changes (user_id, collection_version, goal_id, kind, version, goal, before)
-                select $1, $2, c.goal_id, c.kind, c.version, c.goal::json, c.before::json
-                from unnest($4::uuid[], $5::text[], $6::bigint[], $7::text[], $8::text[])
-                     as c(goal_id, kind, version, goal, before)
             )
-            select pg_notify('%s', $1 || ':' || $2)""".formatted(CHANNEL);
+            insert into goal_changes (user_id, collection_version, goal_id, kind, version, goal, before)
+            select $1, $2, c.goal_id, c.kind, c.version, c.goal::json, c.before::json
+            from unnest($4::uuid[], $5::text[], $6::bigint[], $7::text[], $8::text[])
+                 as c(goal_id, kind, version, goal, before)""";
 
     /**
      * The sets after a version, oldest first, with what is kept and the current version, in one

@@ -48,8 +48,12 @@ final class EventStream {
         Duration untilExpiry = Duration.between(Instant.now(), expiresAt);
         synchronized (this) {
             this.emitter = emitter;
-            keepAliveTimer = streams.vertx().setPeriodic(streams.keepAlive().toMillis(),
-                    id -> send(streams.keepAliveEvent()));
+            // Each keep-alive also reads the log: a notification lost after its write committed (the
+            // writing replica crashed in between) delays that set by at most this period.
+            keepAliveTimer = streams.vertx().setPeriodic(streams.keepAlive().toMillis(), id -> {
+                send(streams.keepAliveEvent());
+                changed();
+            });
             expiryTimer = streams.vertx().setTimer(Math.max(1, untilExpiry.toMillis()), id -> {
                 LOG.debugf("A stream of user %s ends: its token expired", userId);
                 emitter.complete();

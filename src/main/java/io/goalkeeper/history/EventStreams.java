@@ -106,10 +106,14 @@ public class EventStreams {
     /** A notification: {@code <user>:<collection version>}. */
     void notified(String payload) {
         int colon = payload.lastIndexOf(':');
-        if (colon <= 0) {
-            return;
+        if (colon > 0) {
+            changed(payload.substring(0, colon));
         }
-        Set<EventStream> streams = byUser.get(payload.substring(0, colon));
+    }
+
+    /** The user's collection may have moved: each of their streams here reads the log again. */
+    void changed(String userId) {
+        Set<EventStream> streams = byUser.get(userId);
         if (streams != null) {
             streams.forEach(EventStream::changed);
         }

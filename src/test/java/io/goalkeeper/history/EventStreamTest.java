@@ -79,6 +79,33 @@ class EventStreamTest {
     }
 
     @Test
+    void aSetCommittedWithoutItsNotificationReachesTheStreamAtTheNextKeepAlive() throws Exception {
+        create("announced");
+        try (EventClient stream = EventClient.open(events.toString(), token, Map.of("Last-Event-ID", "0"))) {
+            assertChange(stream.nextEvent(WAIT), 1, "announced");
+            // What a replica that crashed between its commit and its notification leaves behind.
+            try (Connection connection = Db.superuser();
+                    PreparedStatement write = connection.prepareStatement("""
+                            with collection as (
+                                update user_collections set version = 2 where user_id = ? and version = 1
+                            ), change_set as (
+                                insert into change_sets (user_id, collection_version, at, by, request)
+                                values (?, 2, clock_timestamp(), ?, 'unannounced')
+                            )
+                            insert into goal_changes (user_id, collection_version, goal_id, kind, version, goal, before)
+                            select user_id, 2, goal_id, 'updated', 2,
+                                   json_build_object('id', goal_id, 'title', 'unannounced'), goal
+                            from goal_changes where user_id = ? and collection_version = 1""")) {
+                for (int i = 1; i <= 4; i++) {
+                    write.setString(i, user);
+                }
+                assertThat(write.executeUpdate()).isEqualTo(1);
+            }
+            assertChange(stream.nextEvent(WAIT), 2, "unannounced");
+        }
+    }
+
+    @Test
     void aUsersStreamNeverCarriesAnotherUsersChanges() throws Exception {
         String other = Tokens.newUser();
         try (EventClient mine = EventClient.open(events.toString(), token, Map.of("Last-Event-ID", "0"));
