@@ -17,7 +17,6 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.goalkeeper.sync.ChangeFeed;
 import io.goalkeeper.sync.ChangeFeed.Batch;
 import io.goalkeeper.sync.ChangeFeed.Change;
 import io.goalkeeper.sync.ChangeFeed.Deletion;
@@ -26,6 +25,7 @@ import io.goalkeeper.sync.ChangeFeed.Rejected;
 import io.goalkeeper.sync.ChangeFeed.Repoint;
 import io.goalkeeper.sync.LeaseLost;
 import io.goalkeeper.sync.SyncConfig;
+import io.goalkeeper.sync.SyncLedger;
 import io.goalkeeper.sync.SyncTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
@@ -52,7 +52,10 @@ public class SmartSuiteTarget implements SyncTarget {
     SmartSuiteClient client;
 
     @Inject
-    ChangeFeed feed;
+    RemoteRecords remoteRecords;
+
+    @Inject
+    SyncLedger ledger;
 
     @Inject
     TableReconciler reconciler;
@@ -102,12 +105,12 @@ public class SmartSuiteTarget implements SyncTarget {
      */
     @Override
     public Uni<Void> beginRun(long token) {
-        return feed.reconciliationDue(config.reconcileEvery()).chain(due -> !due ? Uni.createFrom().voidItem()
+        return remoteRecords.reconciliationDue(config.reconcileEvery()).chain(due -> !due ? Uni.createFrom().voidItem()
                 : fields().chain(resolved -> reconciler.reconcile(token, resolved))
                         .onFailure(failure -> !(failure instanceof LeaseLost)).recoverWithUni(failure -> {
                             LOG.errorf("Reconciling the SmartSuite table failed; changes are pushed anyway and the next"
                                     + " attempt comes in %s: %s", config.reconcileEvery(), failure.getMessage());
-                            return feed.markReconciled(token);
+                            return ledger.markReconciled(token);
                         }));
     }
 

@@ -43,6 +43,9 @@ class LeaseLockTest {
     @Inject
     SyncRuns runs;
 
+    @Inject
+    SyncStatus status;
+
     /**
      * The lock as a case leaves it before the action: idle, held by "a" with a live lease (on a session
      * of its own that lives, or the lease alone), with a stale lease (its session still open), or with a
@@ -109,12 +112,12 @@ class LeaseLockTest {
                         },
                         false, "b", "a"),
                 Arguments.of("release by the holder", Given.HELD_LIVE,
-                        (Action) (t, held) -> new Outcome(t.release(held, RunOutcome.succeeded(3, 2, 1)), Optional.empty()),
+                        (Action) (t, held) -> new Outcome(t.release(held, RunEnd.succeeded(3, 2, 1)), Optional.empty()),
                         true, null, null),
                 Arguments.of("release by an old token has no effect", Given.HELD_STALE,
                         (Action) (t, held) -> {
                             Optional<Lease> thief = t.acquire("b", LIVE);
-                            return new Outcome(t.release(held, RunOutcome.succeeded(0, 0, 0)), thief);
+                            return new Outcome(t.release(held, RunEnd.succeeded(0, 0, 0)), thief);
                         },
                         false, "b", "a"));
     }
@@ -143,14 +146,14 @@ class LeaseLockTest {
             case HELD_STALE -> staleLease();
             case HELD_GONE -> goneHolder();
         };
-        long tokenBefore = lock.state().await().atMost(WAIT).token();
+        long tokenBefore = status.lock().await().atMost(WAIT).token();
 
         Outcome outcome = action.apply(this, held);
 
         assertThat(outcome.succeeded()).isEqualTo(succeeds);
-        LockState after = lock.state().await().atMost(WAIT);
+        LockState after = status.lock().await().atMost(WAIT);
         assertThat(after.holder()).isEqualTo(holderAfter);
-        assertThat(after.status()).isEqualTo(holderAfter == null ? "idle" : "running");
+        assertThat(after.status()).isEqualTo(holderAfter == null ? LockStatus.IDLE : LockStatus.RUNNING);
         if (outcome.newLease().isPresent()) {
             Lease lease = outcome.newLease().get();
             assertThat(lease.token()).isEqualTo(tokenBefore + 1);
@@ -177,30 +180,30 @@ class LeaseLockTest {
         Thread.sleep(20);
         Instant renewed = renew(lease).orElseThrow();
         assertThat(renewed).isAfter(lease.leaseUntil());
-        assertThat(lock.state().await().atMost(WAIT).heartbeatAt()).isAfter(lease.startedAt());
+        assertThat(status.lock().await().atMost(WAIT).heartbeatAt()).isAfter(lease.startedAt());
     }
 
     @Test
     void releaseRecordsTheOutcomeAndCounts() {
         Lease succeeded = acquire("a", LIVE).orElseThrow();
-        long count = lock.state().await().atMost(WAIT).syncCount();
-        assertThat(release(succeeded, RunOutcome.succeeded(3, 2, 1))).isTrue();
+        long count = status.lock().await().atMost(WAIT).syncCount();
+        assertThat(release(succeeded, RunEnd.succeeded(3, 2, 1))).isTrue();
         Row run = run(succeeded.runId());
         assertThat(run.getString("outcome")).isEqualTo("succeeded");
         assertThat(run.getInteger("created")).isEqualTo(3);
         assertThat(run.getInteger("updated")).isEqualTo(2);
         assertThat(run.getInteger("deleted")).isEqualTo(1);
         assertThat(run.getOffsetDateTime("finished_at")).isNotNull();
-        LockState afterSuccess = lock.state().await().atMost(WAIT);
+        LockState afterSuccess = status.lock().await().atMost(WAIT);
         assertThat(afterSuccess.syncCount()).isEqualTo(count + 1);
         assertThat(afterSuccess.lastSuccessAt()).isNotNull();
         assertThat(afterSuccess.lastError()).isNull();
 
         Lease failed = acquire("a", LIVE).orElseThrow();
-        assertThat(release(failed, RunOutcome.failed("target down", 0, 0, 0))).isTrue();
+        assertThat(release(failed, RunEnd.failed("target down", 0, 0, 0))).isTrue();
         assertThat(run(failed.runId()).getString("error")).isEqualTo("target down");
-        LockState afterFailure = lock.state().await().atMost(WAIT);
-        assertThat(afterFailure.status()).isEqualTo("idle");
+        LockState afterFailure = status.lock().await().atMost(WAIT);
+        assertThat(afterFailure.status()).isEqualTo(LockStatus.IDLE);
         assertThat(afterFailure.syncCount()).isEqualTo(count + 1);
         assertThat(afterFailure.lastError()).isEqualTo("target down");
         assertThat(afterFailure.lastSuccessAt()).isEqualTo(afterSuccess.lastSuccessAt());
@@ -209,10 +212,10 @@ class LeaseLockTest {
     @Test
     void theFailureStreakCountsTheNewestFailedRunsInDatabaseTime() {
         Db.idleSyncLock(pool);
-        assertThat(release(acquire("a", LIVE).orElseThrow(), RunOutcome.succeeded(0, 0, 0))).isTrue();
+        assertThat(release(acquire("a", LIVE).orElseThrow(), RunEnd.succeeded(0, 0, 0))).isTrue();
         assertThat(runs.failureStreak().await().atMost(WAIT).failures()).isZero();
         for (int i = 0; i < 3; i++) {
-            assertThat(release(acquire("a", LIVE).orElseThrow(), RunOutcome.failed("target down", 0, 0, 0))).isTrue();
+            assertThat(release(acquire("a", LIVE).orElseThrow(), RunEnd.failed("target down", 0, 0, 0))).isTrue();
         }
         SyncRuns.FailureStreak streak = runs.failureStreak().await().atMost(WAIT);
         assertThat(streak.failures()).isEqualTo(3);
@@ -228,24 +231,24 @@ class LeaseLockTest {
                 from sync_metadata where id = 'singleton'""").execute().await().atMost(WAIT).iterator().next();
         assertThat(row.getDouble("lease_millis")).isEqualTo(90_000.0);
         assertThat(row.getDouble("age_millis")).isBetween(0.0, 5_000.0);
-        assertThat(lease.leaseUntil()).isEqualTo(lock.state().await().atMost(WAIT).leaseUntil());
+        assertThat(lease.leaseUntil()).isEqualTo(status.lock().await().atMost(WAIT).leaseUntil());
     }
 
     @Test
     void aStaleLeaseShowsAsStaleUntilTakenOver() {
         staleLease();
-        assertThat(lock.state().await().atMost(WAIT).stale()).isTrue();
+        assertThat(status.lock().await().atMost(WAIT).stale()).isTrue();
         acquire("b", LIVE).orElseThrow();
-        assertThat(lock.state().await().atMost(WAIT).stale()).isFalse();
+        assertThat(status.lock().await().atMost(WAIT).stale()).isFalse();
     }
 
     @Test
     void forceReleaseEndsOnlyTheTokenItNames() {
         Lease lease = acquire("a", LIVE).orElseThrow();
-        assertThat(lock.forceRelease(lease.token() - 1, "released by an operator").await().atMost(WAIT)).isFalse();
-        assertThat(lock.state().await().atMost(WAIT).holder()).isEqualTo("a");
-        assertThat(lock.forceRelease(lease.token(), "released by an operator").await().atMost(WAIT)).isTrue();
-        assertThat(lock.state().await().atMost(WAIT).status()).isEqualTo("idle");
+        assertThat(lock.forceRelease(lease.token() - 1, "an operator").await().atMost(WAIT)).isFalse();
+        assertThat(status.lock().await().atMost(WAIT).holder()).isEqualTo("a");
+        assertThat(lock.forceRelease(lease.token(), "an operator").await().atMost(WAIT)).isTrue();
+        assertThat(status.lock().await().atMost(WAIT).status()).isEqualTo(LockStatus.IDLE);
         assertThat(runOutcome(lease.runId())).isEqualTo("abandoned");
         assertThat(renew(lease)).isEmpty();
     }
@@ -258,12 +261,12 @@ class LeaseLockTest {
                 from sync_metadata m
                 left join pg_locks l on l.locktype = 'advisory' and l.granted and l.objsubid = 2
                     and l.classid = %d and l.objid = (m.token %% 2147483648)::oid
-                where m.id = 'singleton'""".formatted(LeaseLock.HOLDER_LOCK_SPACE)).execute().await().atMost(WAIT)
+                where m.id = 'singleton'""".formatted(HolderSession.LOCK_SPACE)).execute().await().atMost(WAIT)
                 .iterator().next();
         assertThat(row.getLong("holder_session_token")).isEqualTo(lease.token());
         assertThat(row.getInteger("holder_pid")).isEqualTo(pid(lease.session()));
         assertThat(row.getInteger("lock_pid")).as("the session holds the token's advisory lock").isEqualTo(row.getInteger("holder_pid"));
-        assertThat(lock.state().await().atMost(WAIT).holderGone()).isFalse();
+        assertThat(status.lock().await().atMost(WAIT).holderGone()).isFalse();
     }
 
     @Test
@@ -273,7 +276,7 @@ class LeaseLockTest {
             assertThat(acquireWithSession("b", LIVE)).isEmpty();
         }
         assertThat(Db.count(pool, "select count(*) from pg_locks where locktype = 'advisory' and classid = "
-                + LeaseLock.HOLDER_LOCK_SPACE)).isEqualTo(1);
+                + HolderSession.LOCK_SPACE)).isEqualTo(1);
     }
 
     @Test
@@ -283,8 +286,8 @@ class LeaseLockTest {
         lease.session().whenLost(lost::countDown);
         assertThat(Db.terminate(pid(lease.session()))).isTrue();
         assertThat(lost.await(10, TimeUnit.SECONDS)).as("the holder is told its session ended").isTrue();
-        LockState state = lock.state().await().atMost(WAIT);
-        assertThat(state.status()).isEqualTo("running");
+        LockState state = status.lock().await().atMost(WAIT);
+        assertThat(state.status()).isEqualTo(LockStatus.RUNNING);
         assertThat(state.holderGone()).isTrue();
         assertThat(state.stale()).isFalse();
         assertThat(state.takeable()).isTrue();
@@ -295,19 +298,19 @@ class LeaseLockTest {
         Lease lease = acquireWithSession("a", LIVE).orElseThrow();
         CountDownLatch lost = new CountDownLatch(1);
         lease.session().whenLost(lost::countDown);
-        assertThat(release(lease, RunOutcome.succeeded(0, 0, 0))).isTrue();
+        assertThat(release(lease, RunEnd.succeeded(0, 0, 0))).isTrue();
         lease.session().close().await().atMost(WAIT);
         assertThat(lost.getCount()).isEqualTo(1);
         assertThat(Db.count(pool, "select count(*) from pg_locks where locktype = 'advisory' and classid = "
-                + LeaseLock.HOLDER_LOCK_SPACE)).isZero();
+                + HolderSession.LOCK_SPACE)).isZero();
     }
 
     Optional<Lease> acquire(String holder, Duration lease) {
-        return lock.acquire(holder, lease, "scheduled").await().atMost(WAIT);
+        return lock.acquire(holder, lease, Trigger.SCHEDULED).await().atMost(WAIT).lease();
     }
 
     Optional<Lease> acquireWithSession(String holder, Duration lease) {
-        Optional<Lease> acquired = lock.acquireWithSession(holder, lease, "scheduled").await().atMost(WAIT);
+        Optional<Lease> acquired = lock.acquireWithSession(holder, lease, Trigger.SCHEDULED).await().atMost(WAIT).lease();
         acquired.ifPresent(taken -> sessions.add(taken.session()));
         return acquired;
     }
@@ -325,8 +328,8 @@ class LeaseLockTest {
         return lock.renew(lease, LIVE).await().atMost(WAIT);
     }
 
-    boolean release(Lease lease, RunOutcome outcome) {
-        return lock.release(lease, outcome).await().atMost(WAIT);
+    boolean release(Lease lease, RunEnd end) {
+        return lock.release(lease, end).await().atMost(WAIT);
     }
 
     private Lease goneHolder() {

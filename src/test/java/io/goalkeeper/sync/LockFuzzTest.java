@@ -139,7 +139,7 @@ class LockFuzzTest {
         List<PgPool> pools = new ArrayList<>();
         List<SyncRunner> replicas = new ArrayList<>();
         for (int i = 0; i < REPLICAS; i++) {
-            PgPool replicaPool = replicaPool();
+            PgPool replicaPool = Replica.pool(vertx);
             pools.add(replicaPool);
             replicas.add(replica(replicaPool, history, "replica-" + i));
         }
@@ -156,9 +156,9 @@ class LockFuzzTest {
         AtomicInteger triggers = new AtomicInteger();
         ScheduledExecutorService clock = Executors.newScheduledThreadPool(REPLICAS + 3);
         for (SyncRunner replica : replicas) {
-            clock.scheduleAtFixedRate(() -> trigger(replica, "scheduled", triggers), 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+            clock.scheduleAtFixedRate(() -> trigger(replica, Trigger.SCHEDULED, triggers), 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
         }
-        clock.scheduleWithFixedDelay(() -> trigger(replicas.get(ThreadLocalRandom.current().nextInt(REPLICAS)), "manual",
+        clock.scheduleWithFixedDelay(() -> trigger(replicas.get(ThreadLocalRandom.current().nextInt(REPLICAS)), Trigger.MANUAL,
                 triggers), 50, 150, TimeUnit.MILLISECONDS);
         AtomicInteger edits = new AtomicInteger();
         clock.scheduleWithFixedDelay(() -> jsonAs(user).body(Map.of("title", "changing " + edits.incrementAndGet()))
@@ -240,7 +240,7 @@ class LockFuzzTest {
         }
     }
 
-    private void trigger(SyncRunner replica, String trigger, AtomicInteger triggers) {
+    private void trigger(SyncRunner replica, Trigger trigger, AtomicInteger triggers) {
         try {
             replica.trigger(trigger).await().atMost(Duration.ofSeconds(10));
             triggers.incrementAndGet();
@@ -262,7 +262,7 @@ class LockFuzzTest {
                     "select status, token, run_id, holder, holder_session_token, lease_until > clock_timestamp() from sync_metadata"),
                     rows("select id, token, holder, started_at from sync_runs where outcome = 'running' and id > " + firstRun))
                     .isLessThan(deadline);
-            trigger(replica, "manual", new AtomicInteger());
+            trigger(replica, Trigger.MANUAL, new AtomicInteger());
             Thread.sleep(50);
         }
     }
@@ -271,14 +271,6 @@ class LockFuzzTest {
         List<String> rows = new ArrayList<>();
         pool.query(sql).execute().await().atMost(Duration.ofSeconds(10)).forEach(row -> rows.add(row.deepToString()));
         return rows;
-    }
-
-    private PgPool replicaPool() {
-        var config = ConfigProvider.getConfig();
-        PgConnectOptions options = PgConnectOptions.fromUri(config.getValue("quarkus.datasource.reactive.url", String.class))
-                .setUser(config.getValue("quarkus.datasource.username", String.class))
-                .setPassword(config.getOptionalValue("quarkus.datasource.password", String.class).orElse(null));
-        return PgPool.pool(vertx, options, new PoolOptions().setMaxSize(4));
     }
 
     private static SyncRunner replica(PgPool replicaPool, History history, String name) {
@@ -293,52 +285,12 @@ class LockFuzzTest {
                 return super.renew(lease, duration);
             }
         };
-        lock.pool = replicaPool;
-        ChangeFeed feed = new ChangeFeed() {
+        SyncLedger ledger = new SyncLedger() {
             @Override
-            public Uni<Void> markPushed(long token, List<Pushed> pushed, List<UUID> deleted, List<Repoint> repointed,
-                    List<Rejected> rejected) {
-                return super.markPushed(token, pushed, deleted, repointed, rejected)
-                        .invoke(() -> history.recorded.add(history.latest.get(token)));
+            public Uni<Void> record(long token, SyncTarget.PushResult result) {
+                return super.record(token, result).invoke(() -> history.recorded.add(history.latest.get(token)));
             }
         };
-        feed.pool = replicaPool;
-        SyncRunner runner = new SyncRunner();
-        runner.lock = lock;
-        runner.feed = feed;
-        runner.metrics = new SimpleMeterRegistry();
-        runner.config = new SyncConfig() {
-            @Override
-            public String interval() {
-                return "200ms";
-            }
-
-            @Override
-            public Duration lease() {
-                return LEASE;
-            }
-
-            @Override
-            public boolean holderSession() {
-                return true;
-            }
-
-            @Override
-            public String target() {
-                return "timed";
-            }
-
-            @Override
-            public int batchSize() {
-                return 25;
-            }
-
-            @Override
-            public Duration dryRunPause() {
-                return Duration.ZERO;
-            }
-        };
-        runner.configure(new TimedTarget(history), name);
-        return runner;
+        return Replica.runner(replicaPool, LEASE, new TimedTarget(history), name, lock, ledger, new SimpleMeterRegistry());
     }
 }
