@@ -2,11 +2,15 @@ package io.goalkeeper.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -21,6 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.goalkeeper.support.Db;
+import io.goalkeeper.support.Eventually;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -172,6 +177,56 @@ class LeaseLockTest {
         } else {
             assertThat(after.token()).isEqualTo(tokenBefore);
         }
+    }
+
+    /**
+     * Another replica's acquisition commits while this one waits for the row, and its lease is already
+     * over: this acquisition takes the lock over and must close the run that acquisition recorded,
+     * although that run's row did not exist when this acquisition began.
+     */
+    @Test
+    void aTakeoverClosesTheRunOfAnAcquisitionThatCommittedWhileItWaitedForTheRow() throws Exception {
+        CompletableFuture<Acquisition> waiting;
+        long otherRun;
+        try (Connection other = Db.superuser(); Statement statement = other.createStatement()) {
+            other.setAutoCommit(false);
+            statement.execute("select 1 from sync_metadata where id = 'singleton' for update");
+            waiting = lock.acquire("b", LIVE, Trigger.SCHEDULED).subscribeAsCompletionStage();
+            Eventually.until("the acquisition waits for the lock row", WAIT, () -> Db.count(pool, """
+                    select count(*) from pg_stat_activity
+                    where wait_event_type = 'Lock' and query like '%sync_metadata%for update%'""") > 0);
+            statement.execute("""
+                    update sync_metadata
+                    set status = 'running', holder = 'a', token = token + 1, run_id = nextval('sync_run_ids'),
+                        last_sync_started_at = clock_timestamp(), heartbeat_at = clock_timestamp(),
+                        lease_until = clock_timestamp(), holder_session_token = null, holder_pid = null
+                    where id = 'singleton';
+                    insert into sync_runs (id, token, holder, trigger, started_at, outcome)
+                    select run_id, token, holder, 'scheduled', last_sync_started_at, 'running'
+                    from sync_metadata where id = 'singleton'""");
+            try (ResultSet row = statement.executeQuery("select run_id from sync_metadata")) {
+                assertThat(row.next()).isTrue();
+                otherRun = row.getLong(1);
+            }
+            other.commit();
+        }
+        Lease taken = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS).lease().orElseThrow();
+        assertThat(taken.takenOverFrom()).isEqualTo("a");
+        assertThat(taken.takeoverReason()).isEqualTo(TakeoverReason.LEASE_EXPIRED);
+        assertThat(runOutcome(otherRun)).isEqualTo("abandoned");
+        assertThat(run(otherRun).getOffsetDateTime("finished_at").toInstant()).isEqualTo(taken.startedAt());
+        assertThat(release(taken, RunEnd.succeeded(0, 0, 0))).isTrue();
+    }
+
+    /** A refused acquisition names the holder it found, with that holder's lease, as it saw them. */
+    @Test
+    void aRefusedAcquisitionAnswersTheLockAsItSawIt() {
+        Lease held = acquire("a", LIVE).orElseThrow();
+        Acquisition refused = lock.acquire("b", LIVE, Trigger.MANUAL).await().atMost(WAIT);
+        assertThat(refused.lease()).isEmpty();
+        assertThat(refused.seen()).isEqualTo(new SyncStatus.LockView(LockStatus.RUNNING, "a", held.token(),
+                held.startedAt(), held.startedAt(), held.leaseUntil(), false, false));
+        assertThat(release(held, RunEnd.succeeded(0, 0, 0))).isTrue();
     }
 
     @Test

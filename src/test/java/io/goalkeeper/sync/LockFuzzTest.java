@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -28,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +35,6 @@ import io.goalkeeper.support.Tokens;
 import io.goalkeeper.sync.ChangeFeed.Batch;
 import io.goalkeeper.sync.ChangeFeed.Deletion;
 import io.goalkeeper.sync.ChangeFeed.Pushed;
-import io.goalkeeper.sync.ChangeFeed.Rejected;
-import io.goalkeeper.sync.ChangeFeed.Repoint;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -46,17 +42,17 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 
 /**
  * In the manner of ShedLock's fuzz tester: four replicas, each with its own connection pool and a
  * database session of its own while it holds the lock, tick every 200 ms and are triggered by hand at
  * random for 30 s while a user keeps changing goals. Meanwhile a superuser ends the holder's session
  * from the database's side now and then, and one run in twenty stalls (its push and its renewals take
- * longer than the lease, as in a frozen process), so locks change hands both ways. Each push is timed,
- * and counts once its run recorded it through the fence. No two counted pushes may overlap in time, no two succeeded runs may overlap in the history,
- * and a holder is taken over for a gone session only if its session was ended.
+ * longer than the lease, as in a frozen process), so leases expire mid-run and locks change hands both
+ * ways. Each push is timed, and counts once its run recorded it through the fence. No two counted pushes
+ * may overlap in time, no two succeeded runs may overlap in the history, a holder is taken over for a
+ * gone session only if its session was ended, no run is left running, and the database's own log of
+ * the ledger's writes shows none made by a run after the next one took the lock.
  */
 @QuarkusTest
 class LockFuzzTest {
@@ -67,6 +63,20 @@ class LockFuzzTest {
     private static final Duration TICK = Duration.ofMillis(200);
     private static final Duration LEASE = Duration.ofSeconds(2);
     private static final Duration STALL = LEASE.plusMillis(500);
+
+    /**
+     * Every write of the ledger, as the database saw it: the remote id names the token of the run that
+     * wrote it, and the time is the database's, inside the writing transaction.
+     */
+    private static final String LOG_LEDGER_WRITES = """
+            create table fuzz_ledger_writes (remote_id text not null, written_at timestamptz not null);
+            create function fuzz_log_ledger_write() returns trigger language plpgsql as $$
+            begin
+                insert into fuzz_ledger_writes values (new.remote_id, clock_timestamp());
+                return new;
+            end $$;
+            create trigger fuzz_log_ledger_write after insert or update on goal_sync_state
+                for each row when (new.remote_id like 'fuzz-%') execute function fuzz_log_ledger_write()""";
 
     @Inject
     Vertx vertx;
@@ -125,7 +135,7 @@ class LockFuzzTest {
                         history.latest.put(runToken, push);
                         return new PushResult(
                                 batch.changes().stream().map(c -> new Pushed(c.goal().id(), c.userId(), c.goal().version(),
-                                        "fuzz-" + c.goal().id())).toList(),
+                                        "fuzz-" + runToken + "-" + c.goal().id())).toList(),
                                 batch.deletions().stream().map(Deletion::goalId).toList());
                     });
         }
@@ -143,10 +153,13 @@ class LockFuzzTest {
             pools.add(replicaPool);
             replicas.add(replica(replicaPool, history, "replica-" + i));
         }
+        Db.execute(pool, LOG_LEDGER_WRITES);
         try {
             fuzz(replicas, history, firstRun);
+            ledgerWritesHappenedUnderTheirTokensLease(firstRun);
         } finally {
             pools.forEach(PgPool::closeAndAwait);
+            Db.execute(pool, "drop table fuzz_ledger_writes; drop function fuzz_log_ledger_write() cascade");
         }
     }
 
@@ -194,6 +207,8 @@ class LockFuzzTest {
         assertThat(succeeded.size()).isGreaterThan(20);
         assertThat(holderGone).as("holders were taken over for a gone session").isNotEmpty();
         assertThat(leaseExpired).as("holders were taken over for an expired lease").isNotEmpty();
+        assertThat(history.pushes).as("a stalled run pushed after its lease ran out, and the fence refused to record it")
+                .anyMatch(push -> history.stalled.contains(push.token()) && !history.recorded.contains(push));
         Map<Long, Long> tokenOfRun = new HashMap<>();
         runs.forEach(run -> tokenOfRun.put(run.getLong("id"), run.getLong("token")));
         for (Row run : runs) {
@@ -209,6 +224,23 @@ class LockFuzzTest {
             assertThat(nextStart).as("run %d started before run %d ended", succeeded.get(i).getLong("id"),
                     succeeded.get(i - 1).getLong("id")).isAfterOrEqualTo(previousEnd);
         }
+    }
+
+    /**
+     * Fencing, proven from the database's side: each write of the ledger happened after its run took the
+     * lock and before the next run took it (the next token's start), so no run wrote after it lost its
+     * lease, whether the lease ran out or its session ended. The stalled runs did try, and were refused.
+     */
+    private void ledgerWritesHappenedUnderTheirTokensLease(long firstRun) {
+        List<String> late = rows("""
+                select w.remote_id, w.written_at, own.started_at, next.started_at as next_started_at
+                from fuzz_ledger_writes w
+                join sync_runs own on own.token = split_part(w.remote_id, '-', 2)::bigint and own.id > %d
+                left join lateral (select min(started_at) as started_at from sync_runs n where n.token > own.token) next on true
+                where w.written_at < own.started_at or w.written_at >= next.started_at""".formatted(firstRun));
+        assertThat(late).as("ledger writes outside their run's hold of the lock").isEmpty();
+        assertThat(Db.count(pool, "select count(distinct split_part(remote_id, '-', 2)) from fuzz_ledger_writes"))
+                .as("runs that wrote the ledger").isGreaterThan(20);
     }
 
     /**
