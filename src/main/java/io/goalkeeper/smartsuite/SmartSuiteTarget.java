@@ -49,13 +49,13 @@ public class SmartSuiteTarget implements SyncTarget {
     SyncConfig syncConfig;
 
     @Inject
+    SyncLedger ledger;
+
+    @Inject
     SmartSuiteClient client;
 
     @Inject
     RemoteRecords remoteRecords;
-
-    @Inject
-    SyncLedger ledger;
 
     @Inject
     TableReconciler reconciler;

@@ -23,13 +23,13 @@ public class DryRunTarget implements SyncTarget {
     public static final String NAME = "dry-run";
     private static final Logger LOG = Logger.getLogger(DryRunTarget.class);
 
-    @Inject
-    SyncConfig config;
-
     @Override
     public String name() {
         return NAME;
     }
+
+    @Inject
+    SyncConfig config;
 
     @Override
     public Uni<PushResult> push(Batch batch) {
