@@ -1,5 +1,7 @@
 package io.goalkeeper.goals;
 
+import static io.goalkeeper.database.Rows.instant;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -335,10 +337,6 @@ class GoalRepository {
         return goals;
     }
 
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
-    }
 
     private static OffsetDateTime offset(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);

@@ -1,7 +1,6 @@
 package io.goalkeeper.goals;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
+import static io.goalkeeper.database.Rows.instant;
 
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -22,10 +21,5 @@ public final class GoalRows {
                 row.getString("category"), row.getLocalDate("target_date"), row.getString("status"),
                 instant(row, "completed_at"), GoalJson.milestonesOf(row.getString("milestones")),
                 row.getLong("version"), instant(row, "created_at"), instant(row, "updated_at"));
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
     }
 }

@@ -37,11 +37,11 @@ public class SyncLockHealthCheck implements AsyncHealthCheck {
                     LockState lock = snapshot.state();
                     HealthCheckResponseBuilder check = HealthCheckResponse.named(NAME)
                             .status(!lock.takeable())
-                            .withData("status", lock.status())
+                            .withData("status", lock.status().label())
                             .withData("token", lock.token())
                             .withData("stale", lock.stale())
                             .withData("holderGone", lock.holderGone())
-                            .withData("health", snapshot.report().health());
+                            .withData("health", snapshot.report().health().name());
                     data(check, "holder", lock.holder());
                     data(check, "startedAt", lock.startedAt());
                     data(check, "heartbeatAt", lock.heartbeatAt());

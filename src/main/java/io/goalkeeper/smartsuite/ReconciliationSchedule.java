@@ -5,8 +5,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.goalkeeper.sync.ChangeFeed;
 import io.goalkeeper.sync.LeaseLost;
+import io.goalkeeper.sync.SyncLedger;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -23,7 +23,10 @@ class ReconciliationSchedule {
     SmartSuiteConfig config;
 
     @Inject
-    ChangeFeed feed;
+    RemoteRecords remoteRecords;
+
+    @Inject
+    SyncLedger ledger;
 
     @Inject
     TableSchema schema;
@@ -33,7 +36,7 @@ class ReconciliationSchedule {
 
     /** Reconciles when it is due, for the run holding the lock with {@code token}. */
     Uni<Void> reconcileIfDue(long token) {
-        return feed.reconciliationDue(config.reconcileEvery()).chain(due -> due ? reconcile(token) : Uni.createFrom().voidItem());
+        return remoteRecords.reconciliationDue(config.reconcileEvery()).chain(due -> due ? reconcile(token) : Uni.createFrom().voidItem());
     }
 
     private Uni<Void> reconcile(long token) {
@@ -41,7 +44,7 @@ class ReconciliationSchedule {
                 .onFailure(failure -> !(failure instanceof LeaseLost)).recoverWithUni(failure -> {
                     LOG.errorf("Reconciling the SmartSuite table failed; changes are pushed anyway and the next attempt"
                             + " comes in %s: %s", config.reconcileEvery(), failure.getMessage());
-                    return feed.markReconciled(token);
+                    return ledger.markReconciled(token);
                 });
     }
 }

@@ -14,10 +14,10 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
-import io.goalkeeper.sync.ChangeFeed;
-import io.goalkeeper.sync.ChangeFeed.RemoteRecord;
+import io.goalkeeper.smartsuite.RemoteRecords.RemoteRecord;
+import io.goalkeeper.smartsuite.RemoteRecords.Tracked;
 import io.goalkeeper.sync.ChangeFeed.Repoint;
-import io.goalkeeper.sync.ChangeFeed.Tracked;
+import io.goalkeeper.sync.SyncLedger;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -36,7 +36,10 @@ public class TableReconciler {
     SmartSuiteClient client;
 
     @Inject
-    ChangeFeed feed;
+    RemoteRecords remoteRecords;
+
+    @Inject
+    SyncLedger ledger;
 
     /** A record of a live goal: whether it holds the goal as last pushed. */
     private record Seen(String recordId, boolean current) {
@@ -63,8 +66,8 @@ public class TableReconciler {
     public Uni<Void> reconcile(long token, TableFields fields) {
         long started = System.nanoTime();
         return scan(fields, 0, new Scan())
-                .chain(scan -> feed.remoteRecords().chain(stored -> repair(token, scan, stored, started)))
-                .chain(() -> feed.markReconciled(token));
+                .chain(scan -> remoteRecords.all().chain(stored -> repair(token, scan, stored, started)))
+                .chain(() -> ledger.markReconciled(token));
     }
 
     /** Deletes these records, 25 a call; {@code why} names them in the log. */
@@ -92,7 +95,7 @@ public class TableReconciler {
                     if (scan.total < 0) {
                         scan.total = page.total();
                     }
-                    return feed.tracked(List.copyOf(byGoal.keySet())).map(tracked -> {
+                    return remoteRecords.tracked(List.copyOf(byGoal.keySet())).map(tracked -> {
                         Map<UUID, Tracked> live = new HashMap<>();
                         tracked.forEach(t -> live.put(t.goal().id(), t));
                         byGoal.forEach((goal, records) -> note(fields, scan, goal, records, live.get(goal)));
@@ -182,6 +185,6 @@ public class TableReconciler {
                 delete.size() - duplicates, duplicates, relinked, edited, missing);
         return deleteRecords(delete, "stray")
                 .chain(() -> repoint.isEmpty() ? Uni.createFrom().voidItem()
-                        : feed.markPushed(token, List.of(), List.of(), repoint, List.of()));
+                        : ledger.repoint(token, repoint));
     }
 }

@@ -1,9 +1,6 @@
 package io.goalkeeper.sync;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,8 +13,8 @@ import io.goalkeeper.sync.ChangeFeed.Pushed;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Pushes nothing anywhere: logs each batch it would push and keeps the latest ones, so operators and
- * tests can see the change feed at work. Every goal counts as pushed under the remote id
+ * Pushes nothing anywhere: logs each batch it would push, so operators can see the change feed at
+ * work; the ledger records what it "pushed". Every goal counts as pushed under the remote id
  * {@code dry-run:<goal id>}.
  */
 @ApplicationScoped
@@ -25,17 +22,14 @@ public class DryRunTarget implements SyncTarget {
 
     public static final String NAME = "dry-run";
     private static final Logger LOG = Logger.getLogger(DryRunTarget.class);
-    private static final int KEPT_BATCHES = 100;
-
-    private final Deque<Batch> recent = new ArrayDeque<>();
-
-    @Inject
-    SyncConfig config;
 
     @Override
     public String name() {
         return NAME;
     }
+
+    @Inject
+    SyncConfig config;
 
     @Override
     public Uni<PushResult> push(Batch batch) {
@@ -43,12 +37,6 @@ public class DryRunTarget implements SyncTarget {
                 batch.changes().stream().filter(c -> c.remoteId() == null).count(),
                 batch.changes().stream().filter(c -> c.remoteId() != null).count(),
                 batch.deletions().size());
-        synchronized (recent) {
-            recent.addLast(batch);
-            if (recent.size() > KEPT_BATCHES) {
-                recent.removeFirst();
-            }
-        }
         PushResult result = new PushResult(
                 batch.changes().stream().map(c -> new Pushed(c.goal().id(), c.userId(), c.goal().version(),
                         c.remoteId() != null ? c.remoteId() : "dry-run:" + c.goal().id())).toList(),
@@ -56,12 +44,5 @@ public class DryRunTarget implements SyncTarget {
         Duration pause = config.dryRunPause();
         return pause.isZero() ? Uni.createFrom().item(result)
                 : Uni.createFrom().item(result).onItem().delayIt().by(pause);
-    }
-
-    /** The latest batches this target was given, oldest first. */
-    public List<Batch> recentBatches() {
-        synchronized (recent) {
-            return List.copyOf(recent);
-        }
     }
 }

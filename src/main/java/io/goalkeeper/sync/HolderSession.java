@@ -2,6 +2,7 @@ package io.goalkeeper.sync;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -15,6 +16,24 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * the end from the connection closing, and then treats its lease as lost.
  */
 public final class HolderSession {
+
+    /**
+     * The advisory lock space ("GKLK") of holders' sessions: the session of the holder with token t
+     * holds the advisory lock (this space, t modulo 2^31), shown in pg_locks as classid and objid.
+     */
+    static final int LOCK_SPACE = 0x474B4C4B;
+
+    /**
+     * Whether the holder's session named by the lock row is gone: the row names one for its current
+     * token (an older version's acquisition leaves a different token there), and no session holds that
+     * token's advisory lock any more. pg_locks shows every session's locks to every role.
+     */
+    static final String GONE = """
+            coalesce(status = 'running' and holder_session_token = token and not exists (
+                select 1 from pg_locks l
+                where l.locktype = 'advisory' and l.objsubid = 2 and l.granted
+                  and l.database = (select oid from pg_database where datname = current_database())
+                  and l.classid = %d and l.objid = (token %% 2147483648)::oid), false)""".formatted(LOCK_SPACE);
 
     private final SqlConnection connection;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -40,6 +59,13 @@ public final class HolderSession {
 
     SqlConnection connection() {
         return connection;
+    }
+
+    /** Runs {@code work} in one transaction on this session: committed when it succeeds, rolled back when it fails. */
+    <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
+        return connection.begin().chain(transaction -> work.apply(connection)
+                .call(transaction::commit)
+                .onFailure().call(() -> transaction.rollback().onFailure().recoverWithNull()));
     }
 
     /** Runs {@code lost} once if the session ends before {@link #close()}; at once if it already has. */

@@ -1,99 +1,78 @@
 package io.goalkeeper.sync;
 
+import static io.goalkeeper.database.Rows.instant;
+
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.goalkeeper.sync.SyncStatus.LockView;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The sync's lease lock on the row {@code sync_metadata.id = 'singleton'}. Each operation is one SQL
- * statement, a compare-and-set in the database's time, that also writes the run's history row: no
- * replica's clock is trusted, and no crash between two statements can leave the lock and the
- * history disagreeing. The token fences every write of a run; the holder's own session, when the
- * row names one, is only a sign of life that lets a dead holder be replaced before its lease ends.
+ * The sync's lease lock on the row {@code sync_metadata.id = 'singleton'}: a compare-and-set in the
+ * database's time, never a replica's clock. An acquisition is one short transaction that waits for the
+ * row first, then judges and takes it, and records the run, so the lock and the history never
+ * disagree. The token fences every write of a run; the holder's own session, when the row names one,
+ * is only a sign of life that lets a dead holder be replaced before its lease ends.
  */
 @ApplicationScoped
 public class LeaseLock {
 
-    /**
-     * The advisory lock space ("GKLK") of holders' sessions: the session of the holder with token t
-     * holds the advisory lock (this space, t modulo 2^31), shown in pg_locks as classid and objid.
-     */
-    static final int HOLDER_LOCK_SPACE = 0x474B4C4B;
+    /** Waits for the lock row, and holds it until the acquisition commits. */
+    private static final String LOCK_ROW = "select 1 from sync_metadata where id = 'singleton' for update";
 
     /**
-     * Whether the holder's session named by the row is gone: the row names one for its current token
-     * (an older version's acquisition leaves a different token there), and no session holds that
-     * token's advisory lock any more. pg_locks shows every session's locks to every role.
+     * Judges the held row and takes it if it is idle, its lease has run out or its holder's session is
+     * gone; answers the row as seen, and the new lease when taken. Run after {@link #LOCK_ROW}, its clock
+     * and its snapshot postdate any wait for the row: the lease starts when the lock was really taken,
+     * and the previous holder's run is visible to the statements that follow. With {@code $3}, it runs on
+     * the new holder's own session and takes that session's advisory lock before it commits, so no other
+     * replica ever sees the row name a session that does not hold it yet.
      */
-    private static final String HOLDER_GONE = """
-            coalesce(status = 'running' and holder_session_token = token and not exists (
-                select 1 from pg_locks l
-                where l.locktype = 'advisory' and l.objsubid = 2 and l.granted
-                  and l.database = (select oid from pg_database where datname = current_database())
-                  and l.classid = %d and l.objid = (token %% 2147483648)::oid), false)""".formatted(HOLDER_LOCK_SPACE);
-
-    /**
-     * Takes the lock if it is idle, its lease has run out or its holder's session is gone. The old
-     * holder's run is marked abandoned and named in {@code taken_over_from}, with the reason. The clock
-     * is read once, so the lease is exactly its length, and only once the row is locked: read before a
-     * wait for the row (another replica releasing it), the run would seem to start before the one it
-     * follows had ended. The holder's session is judged then too. With {@code $4}, the statement runs
-     * on the new holder's own session and takes that session's advisory lock before it commits, so no
-     * other replica ever sees the row name a session that does not hold it yet; a lock it cannot take
-     * leaves the session without one.
-     */
-    private static final String ACQUIRE = """
-            with locked as (
-                select status, holder, run_id, token, lease_until, holder_session_token
-                from sync_metadata
+    private static final String TAKE = """
+            with seen as (
+                select status, holder, token, run_id, last_sync_started_at, heartbeat_at, lease_until, clock.now,
+                       status = 'running' and lease_until <= clock.now as stale, %s as holder_gone
+                from sync_metadata, (select clock_timestamp() as now) as clock
                 where id = 'singleton'
-                for update
-            ), clock as (
-                select clock_timestamp() as now from locked
-            ), current_lock as (
-                select status, holder, run_id, now, lease_until <= now as expired, %s as holder_gone
-                from locked, clock
             ), taken as (
                 update sync_metadata m
                 set status = 'running', holder = $1, token = m.token + 1, run_id = nextval('sync_run_ids'),
-                    last_sync_started_at = c.now, heartbeat_at = c.now,
-                    lease_until = c.now + $2 * interval '1 millisecond',
-                    holder_session_token = case when $4 then m.token + 1 end,
-                    holder_pid = case when $4 then pg_backend_pid() end
-                from current_lock c
+                    last_sync_started_at = s.now, heartbeat_at = s.now, lease_until = s.now + $2 * interval '1 millisecond',
+                    holder_session_token = case when $3 then m.token + 1 end,
+                    holder_pid = case when $3 then pg_backend_pid() end
+                from seen s
                 where m.id = 'singleton'
-                  and case when c.status = 'idle' or c.expired or c.holder_gone
-                           then not $4 or pg_try_advisory_lock(%d, ((m.token + 1) %% 2147483648)::integer)
+                  and case when s.status = 'idle' or s.stale or s.holder_gone
+                           then not $3 or pg_try_advisory_lock(%d, ((m.token + 1) %% 2147483648)::integer)
                            else false end
-                returning m.token, m.run_id, m.holder, m.last_sync_started_at, m.lease_until,
-                          case when c.status = 'running' then c.holder end as taken_over_from,
-                          case when c.status = 'running' then c.run_id end as abandoned_run,
-                          case when c.status <> 'running' then null
-                               when c.holder_gone then 'holder-gone' else 'lease-expired' end as takeover_reason
-            ), abandoned as (
-                update sync_runs
-                set outcome = 'abandoned', finished_at = clock_timestamp(),
-                    error = case (select takeover_reason from taken)
-                                when 'holder-gone' then 'the holder''s database session ended'
-                                else 'lease expired' end || '; taken over by ' || $1
-                where id = (select abandoned_run from taken) and outcome = 'running'
-            ), recorded as (
-                insert into sync_runs (id, token, holder, trigger, started_at, outcome, taken_over_from, takeover_reason)
-                select run_id, token, holder, $3, last_sync_started_at, 'running', taken_over_from, takeover_reason
-                from taken
+                returning m.token, m.run_id, m.last_sync_started_at, m.lease_until
             )
-            select token, run_id, holder, last_sync_started_at, lease_until, taken_over_from, takeover_reason
-            from taken""".formatted(HOLDER_GONE, HOLDER_LOCK_SPACE);
+            select s.status, s.holder, s.token, s.run_id, s.last_sync_started_at, s.heartbeat_at, s.lease_until,
+                   s.stale, s.holder_gone, t.token as new_token, t.run_id as new_run_id,
+                   t.last_sync_started_at as new_started_at, t.lease_until as new_lease_until
+            from seen s left join taken t on true""".formatted(HolderSession.GONE, HolderSession.LOCK_SPACE);
+
+    /** The new run's history row, from the lock row just taken: its token, holder and start. */
+    private static final String START_RUN = """
+            insert into sync_runs (id, token, holder, trigger, started_at, outcome, taken_over_from, takeover_reason)
+            select run_id, token, holder, $1, last_sync_started_at, 'running', $2, $3
+            from sync_metadata where id = 'singleton'""";
+
+    /** The run taken over, closed as abandoned at the moment its lock changed hands. */
+    private static final String ABANDON_RUN = """
+            update sync_runs
+            set outcome = 'abandoned', stop_reason = 'taken-over', error = $2,
+                finished_at = (select last_sync_started_at from sync_metadata where id = 'singleton')
+            where id = $1 and outcome = 'running'""";
 
     /** Extends the lease, only for the token that holds it and only before the lease has run out. */
     private static final String RENEW = """
@@ -117,26 +96,17 @@ public class LeaseLock {
                 returning run_id
             )
             update sync_runs
-            set outcome = $2, finished_at = clock_timestamp(), error = $3, created = $4, updated = $5, deleted = $6
+            set outcome = $2, error = $3, stop_reason = $4, created = $5, updated = $6, deleted = $7,
+                finished_at = clock_timestamp()
             where id = (select run_id from released)
             returning id""";
-
-    private static final String STATE = """
-            select status, holder, token, last_sync_started_at, heartbeat_at, lease_until,
-                   status = 'running' and lease_until <= clock_timestamp() as stale, %s as holder_gone,
-                   floor(extract(epoch from clock_timestamp() - heartbeat_at))::bigint as age_seconds,
-                   last_sync_completed_at, last_error, sync_count,
-                   floor(extract(epoch from clock_timestamp() - coalesce(last_sync_completed_at,
-                       (select min(started_at) from sync_runs), clock_timestamp())))::bigint as success_age_seconds
-            from sync_metadata where id = 'singleton'""".formatted(HOLDER_GONE);
 
     @Inject
     Pool pool;
 
     /** Takes the lock with the lease alone guarding it: a holder that dies blocks the sync until its lease runs out. */
-    public Uni<Optional<Lease>> acquire(String holder, Duration lease, String trigger) {
-        return execute(ACQUIRE, Tuple.of(holder, lease.toMillis(), trigger, false))
-                .map(rows -> first(rows).map(row -> lease(row, null)));
+    public Uni<Acquisition> acquire(String holder, Duration lease, Trigger trigger) {
+        return pool.withTransaction(connection -> take(connection, holder, lease, trigger, null));
     }
 
     /**
@@ -144,12 +114,11 @@ public class LeaseLock {
      * the lock row: once that session ends, the lock may be taken over without waiting for the lease.
      * The session goes back to the pool when the lock was not taken.
      */
-    public Uni<Optional<Lease>> acquireWithSession(String holder, Duration lease, String trigger) {
-        return HolderSession.open(pool).chain(session -> session.connection().preparedQuery(ACQUIRE)
-                .execute(Tuple.of(holder, lease.toMillis(), trigger, true))
-                .map(rows -> first(rows).map(row -> lease(row, session)))
+    public Uni<Acquisition> acquireWithSession(String holder, Duration lease, Trigger trigger) {
+        return HolderSession.open(pool).chain(session -> session
+                .inTransaction(connection -> take(connection, holder, lease, trigger, session))
                 .onFailure().call(session::close)
-                .call(acquired -> acquired.isPresent() ? Uni.createFrom().voidItem() : session.close()));
+                .call(acquired -> acquired.lease().isPresent() ? Uni.createFrom().voidItem() : session.close()));
     }
 
     /**
@@ -158,66 +127,63 @@ public class LeaseLock {
      */
     public Uni<Optional<Instant>> renew(Lease lease, Duration duration) {
         Tuple parameters = Tuple.of(lease.token(), duration.toMillis());
-        return (lease.session() == null ? execute(RENEW, parameters)
+        return (lease.session() == null
+                ? pool.withConnection(connection -> connection.preparedQuery(RENEW).execute(parameters))
                 : lease.session().connection().preparedQuery(RENEW).execute(parameters))
-                .map(rows -> first(rows).map(row -> instant(row, "lease_until")));
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(instant(rows.iterator().next(), "lease_until")));
     }
 
     /** True if the lock was given back; false if another token holds it now (the run was taken over). */
-    public Uni<Boolean> release(Lease lease, RunOutcome outcome) {
-        return releaseToken(lease.token(), outcome);
+    public Uni<Boolean> release(Lease lease, RunEnd end) {
+        return release(lease.token(), end);
     }
 
     /**
      * Gives back the lock held by {@code token}, whoever holds it, and records the run as abandoned:
      * the manual fix operators used to run in SQL, safe because it names the token it ends.
      */
-    public Uni<Boolean> forceRelease(long token, String reason) {
-        return releaseToken(token, new RunOutcome(RunOutcome.ABANDONED, reason, 0, 0, 0));
+    public Uni<Boolean> forceRelease(long token, String by) {
+        return release(token, RunEnd.released(by));
     }
 
-    public Uni<LockState> state() {
-        return execute(STATE, Tuple.tuple()).map(rows -> {
-            Row row = rows.iterator().next();
-            return new LockState(row.getString("status"), row.getString("holder"), row.getLong("token"),
-                    instant(row, "last_sync_started_at"), instant(row, "heartbeat_at"), instant(row, "lease_until"),
-                    row.getBoolean("stale"), row.getBoolean("holder_gone"), row.getLong("age_seconds"), instant(row, "last_sync_completed_at"),
-                    row.getString("last_error"), row.getLong("sync_count"), row.getLong("success_age_seconds"));
-        });
-    }
-
-    private Uni<Boolean> releaseToken(long token, RunOutcome outcome) {
-        return execute(RELEASE, Tuple.tuple()
-                .addLong(token)
-                .addString(outcome.outcome())
-                .addString(outcome.error())
-                .addInteger(outcome.created())
-                .addInteger(outcome.updated())
-                .addInteger(outcome.deleted()))
+    private Uni<Boolean> release(long token, RunEnd end) {
+        Tuple parameters = Tuple.tuple().addLong(token).addString(end.outcome().label()).addString(end.error())
+                .addString(end.stopReason() == null ? null : end.stopReason().label())
+                .addInteger(end.created()).addInteger(end.updated()).addInteger(end.deleted());
+        return pool.withConnection(connection -> connection.preparedQuery(RELEASE).execute(parameters))
                 .map(rows -> rows.size() > 0);
     }
 
-    /**
-     * Each statement on a connection of its own rather than through {@code Pool#preparedQuery}: that
-     * path leaves its acquisition timer running when the database cannot be reached, and the timer
-     * later fails with "Result is already complete" (eclipse-vertx/vertx-sql-client#1706).
-     */
-    private Uni<RowSet<Row>> execute(String sql, Tuple parameters) {
-        return pool.withConnection(connection -> connection.preparedQuery(sql).execute(parameters));
+    private static Uni<Acquisition> take(SqlConnection connection, String holder, Duration lease, Trigger trigger,
+            HolderSession session) {
+        return connection.query(LOCK_ROW).execute()
+                .chain(() -> connection.preparedQuery(TAKE).execute(Tuple.of(holder, lease.toMillis(), session != null)))
+                .chain(rows -> {
+                    Row row = rows.iterator().next();
+                    LockView seen = new LockView(Labelled.of(LockStatus.class, row.getString("status")),
+                            row.getString("holder"), row.getLong("token"), instant(row, "last_sync_started_at"),
+                            instant(row, "heartbeat_at"), instant(row, "lease_until"), row.getBoolean("stale"),
+                            row.getBoolean("holder_gone"));
+                    if (row.getLong("new_token") == null) {
+                        return Uni.createFrom().item(new Acquisition(Optional.empty(), seen));
+                    }
+                    TakeoverReason reason = seen.status() == LockStatus.IDLE ? null
+                            : seen.holderGone() ? TakeoverReason.HOLDER_GONE : TakeoverReason.LEASE_EXPIRED;
+                    Lease taken = new Lease(row.getLong("new_token"), row.getLong("new_run_id"), holder,
+                            instant(row, "new_started_at"), instant(row, "new_lease_until"),
+                            reason == null ? null : seen.holder(), reason, session);
+                    return record(connection, taken, trigger, reason == null ? null : row.getLong("run_id"))
+                            .replaceWith(new Acquisition(Optional.of(taken), seen));
+                });
     }
 
-    private static Lease lease(Row row, HolderSession session) {
-        return new Lease(row.getLong("token"), row.getLong("run_id"), row.getString("holder"),
-                instant(row, "last_sync_started_at"), instant(row, "lease_until"), row.getString("taken_over_from"),
-                TakeoverReason.of(row.getString("takeover_reason")), session);
-    }
-
-    private static Optional<Row> first(RowSet<Row> rows) {
-        return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
+    /** Writes the new run's row and, after a takeover, closes the run it replaces; both in the acquisition's transaction. */
+    private static Uni<Void> record(SqlConnection connection, Lease lease, Trigger trigger, Long replacedRun) {
+        TakeoverReason reason = lease.takeoverReason();
+        Uni<?> started = connection.preparedQuery(START_RUN)
+                .execute(Tuple.of(trigger.label(), lease.takenOverFrom(), reason == null ? null : reason.label()));
+        Uni<?> abandoned = replacedRun == null ? Uni.createFrom().voidItem()
+                : connection.preparedQuery(ABANDON_RUN).execute(Tuple.of(replacedRun, reason.abandonedBy(lease.holder())));
+        return Uni.combine().all().unis(started, abandoned).discardItems();
     }
 }

@@ -8,11 +8,9 @@ import java.time.Instant;
  * and {@code successAgeSeconds} (time since the last successful run ended, or since the first run
  * started while none has succeeded; 0 before any run) are judged by the database's clock.
  */
-public record LockState(String status, String holder, long token, Instant startedAt, Instant heartbeatAt,
-        Instant leaseUntil, boolean stale, boolean holderGone, Long ageSeconds, Instant lastSuccessAt, String lastError, long syncCount,
-        Long successAgeSeconds) {
-
-    static final String RUNNING = "running";
+public record LockState(LockStatus status, String holder, long token, Instant startedAt, Instant heartbeatAt,
+        Instant leaseUntil, boolean stale, boolean holderGone, Long ageSeconds, Instant lastSuccessAt, String lastError,
+        long syncCount, Long successAgeSeconds) {
 
     /** Whether the next acquisition takes this lock over. */
     public boolean takeable() {

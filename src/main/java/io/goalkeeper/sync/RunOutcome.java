@@ -1,17 +1,16 @@
 package io.goalkeeper.sync;
 
-/** How a run ended, with what it pushed. */
-public record RunOutcome(String outcome, String error, int created, int updated, int deleted) {
+import com.fasterxml.jackson.annotation.JsonValue;
 
-    static final String SUCCEEDED = "succeeded";
-    static final String FAILED = "failed";
-    static final String ABANDONED = "abandoned";
+/** {@code sync_runs.outcome}: how a run ended, or {@code running} while it has not. */
+public enum RunOutcome implements Labelled {
+    RUNNING, SUCCEEDED, FAILED,
+    /** Taken over, released by an operator, or ended after losing its lease: the run that follows records it. */
+    ABANDONED;
 
-    public static RunOutcome succeeded(int created, int updated, int deleted) {
-        return new RunOutcome(SUCCEEDED, null, created, updated, deleted);
-    }
-
-    public static RunOutcome failed(String error, int created, int updated, int deleted) {
-        return new RunOutcome(FAILED, error, created, updated, deleted);
+    @JsonValue
+    @Override
+    public String label() {
+        return Labelled.super.label();
     }
 }

@@ -2,6 +2,8 @@ package io.goalkeeper.sync;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -30,6 +32,7 @@ public interface SyncConfig {
 
     /** How many changes, and how many deletions, one batch carries. */
     @WithDefault("25")
+    @Min(1)
     int batchSize();
 
     /** How long the dry-run target takes per batch, to watch runs as they would pace a real target. */

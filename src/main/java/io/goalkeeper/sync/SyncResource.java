@@ -60,21 +60,25 @@ public class SyncResource {
     public record ReleaseRequest(@NotNull Long token) {
     }
 
-    /** Starts a run now: 202 with the run, or 409 with the lock while a live lease is held. */
+    /**
+     * Starts a run now: 202 with the run, or 409 with the lock as the refused acquisition saw it, so the
+     * answer names the holder that was in the way even if it has finished since.
+     */
     @POST
     @RolesAllowed(ADMIN)
     public Uni<RestResponse<SyncRun>> trigger() {
         user.id();
-        return runner.trigger("manual").chain(lease -> lease.isPresent()
-                ? runs.find(lease.get().runId()).map(run -> RestResponse.ResponseBuilder
-                        .accepted(run.orElseThrow())
-                        .location(URI.create("/api/v1/sync/runs/" + lease.get().runId()))
-                        .build())
-                : status.current().map(current -> {
-                    throw new Conflict("sync-running", "Sync running",
-                            "A sync is running on " + current.state().holder() + "; try again when it ends")
-                            .with("lock", current.report().lock());
-                }));
+        return runner.trigger(Trigger.MANUAL).chain(acquisition -> {
+            if (acquisition.lease().isEmpty()) {
+                LockView seen = acquisition.seen();
+                throw new Conflict("sync-running", "Sync running", (seen.holder() == null ? "Another replica took the sync lock"
+                        : "A sync is running on " + seen.holder()) + "; try again when it ends").with("lock", seen);
+            }
+            long runId = acquisition.lease().get().runId();
+            return runs.find(runId).map(run -> RestResponse.ResponseBuilder.accepted(run.orElseThrow())
+                    .location(URI.create("/api/v1/sync/runs/" + runId))
+                    .build());
+        });
     }
 
     @GET

@@ -1,8 +1,8 @@
 package io.goalkeeper.sync;
 
+import static io.goalkeeper.database.Rows.instant;
+
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +22,7 @@ public class SyncRuns {
 
     private static final String COLUMNS = """
             id, token, holder, trigger, started_at, finished_at, outcome, taken_over_from, takeover_reason, created,
-            updated, deleted, error""";
+            updated, deleted, error, stop_reason""";
 
     /**
      * The newest runs that failed in a row, and how long ago (database time) the newest of them ended.
@@ -33,7 +33,7 @@ public class SyncRuns {
             with recent as (
                 select outcome, finished_at, row_number() over (order by id desc) as position
                 from (select id, outcome, finished_at from sync_runs
-                      where outcome <> 'abandoned' and coalesce(error, '') not like 'aborted: the replica shut down%'
+                      where outcome <> 'abandoned' and stop_reason is distinct from 'shutdown'
                       order by id desc limit 16) as counted
             )
             select count(*) filter (where outcome = 'failed' and position < coalesce(
@@ -68,7 +68,11 @@ public class SyncRuns {
                 .map(rows -> runs(rows).stream().findFirst());
     }
 
-    /** On a connection of its own, for the reason {@link LeaseLock} gives. */
+    /**
+     * Each statement on a connection of its own rather than through {@code Pool#preparedQuery}: that
+     * path leaves its acquisition timer running when the database cannot be reached, and the timer
+     * later fails with "Result is already complete" (eclipse-vertx/vertx-sql-client#1706).
+     */
     private Uni<RowSet<Row>> execute(String sql, Tuple parameters) {
         return pool.withConnection(connection -> connection.preparedQuery(sql).execute(parameters));
     }
@@ -77,15 +81,12 @@ public class SyncRuns {
         List<SyncRun> runs = new ArrayList<>();
         for (Row row : rows) {
             runs.add(new SyncRun(row.getLong("id"), row.getLong("token"), row.getString("holder"),
-                    row.getString("trigger"), instant(row, "started_at"), instant(row, "finished_at"),
-                    row.getString("outcome"), row.getString("taken_over_from"), row.getString("takeover_reason"), row.getInteger("created"),
-                    row.getInteger("updated"), row.getInteger("deleted"), row.getString("error")));
+                    Labelled.of(Trigger.class, row.getString("trigger")), instant(row, "started_at"),
+                    instant(row, "finished_at"), Labelled.of(RunOutcome.class, row.getString("outcome")),
+                    row.getString("taken_over_from"), Labelled.of(TakeoverReason.class, row.getString("takeover_reason")),
+                    row.getInteger("created"), row.getInteger("updated"), row.getInteger("deleted"),
+                    row.getString("error"), Labelled.of(StopReason.class, row.getString("stop_reason"))));
         }
         return runs;
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
     }
 }

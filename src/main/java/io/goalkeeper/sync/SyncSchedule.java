@@ -47,9 +47,9 @@ public class SyncSchedule {
                         }
                         return Uni.createFrom().voidItem();
                     }
-                    return runner.trigger("scheduled")
-                            .invoke(lease -> {
-                                if (lease.isEmpty()) {
+                    return runner.trigger(Trigger.SCHEDULED)
+                            .invoke(acquisition -> {
+                                if (acquisition.lease().isEmpty()) {
                                     LOG.debug("Scheduled sync skipped: another run holds the lock");
                                 }
                             })

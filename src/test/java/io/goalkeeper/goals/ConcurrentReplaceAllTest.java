@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
@@ -76,16 +77,21 @@ class ConcurrentReplaceAllTest {
         AtomicBoolean writing = new AtomicBoolean(true);
 
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
+        List<Integer> readStatuses = new CopyOnWriteArrayList<>();
+        AtomicInteger readsOfALabelledSet = new AtomicInteger();
         Future<Integer> reader = pool.submit(() -> {
             int reads = 0;
             while (writing.get()) {
                 HttpResponse<String> read = send(token, HttpRequest.newBuilder(goals).GET());
+                readStatuses.add(read.statusCode());
                 Set<String> labels = new HashSet<>();
                 for (JsonNode goal : JSON.readTree(read.body())) {
                     labels.add(goal.get("title").asText().split("/")[0]);
                 }
                 if (labels.size() > 1) {
                     tornReads.add(read.body());
+                } else if (labels.size() == 1 && labels.iterator().next().startsWith("c")) {
+                    readsOfALabelledSet.incrementAndGet();
                 }
                 reads++;
             }
@@ -124,6 +130,8 @@ class ConcurrentReplaceAllTest {
         assertThat(statuses.keySet()).as("statuses %s", statuses).isSubsetOf(EXPECTED_STATUSES);
         assertThat(statuses.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(CLIENTS * ROUNDS);
         assertThat(writes).as("some writes succeed").isNotEmpty();
+        assertThat(readStatuses).as("reads answered").isNotEmpty().allMatch(status -> status == 200);
+        assertThat(readsOfALabelledSet.get()).as("reads that saw a set written by a client, out of %d", reads).isPositive();
         assertThat(tornReads).as("reads that mixed two sets, out of %d", reads).isEmpty();
 
         // Every successful write moved the collection to a version no other write produced, and a

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.goalkeeper.support.Eventually;
 import io.goalkeeper.support.PostgresForProcesses;
 import io.goalkeeper.support.ServiceProcess;
 import io.goalkeeper.support.Tokens;
@@ -91,7 +92,14 @@ class GracefulShutdownIT {
                 }
             }, "writes");
             writes.start();
-            Thread.sleep(1500);
+            Eventually.until("writes are acknowledged while the sync runs", Duration.ofSeconds(30), () -> {
+                try {
+                    return acknowledged.size() >= 20 && JSON.readTree(service.get("/api/v1/sync/status", syncUser).body())
+                            .get("lock").get("status").asText().equals("running");
+                } catch (IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
 
             long sent = System.nanoTime();
             service.process().destroy();
@@ -121,6 +129,10 @@ class GracefulShutdownIT {
                 ResultSet lock = statement.executeQuery("select status from sync_metadata where id = 'singleton'");
                 assertThat(lock.next()).isTrue();
                 assertThat(lock.getString("status")).isEqualTo("idle");
+                ResultSet run = statement.executeQuery("select outcome, stop_reason from sync_runs where id = 1");
+                assertThat(run.next()).isTrue();
+                assertThat(run.getString("outcome")).isEqualTo("failed");
+                assertThat(run.getString("stop_reason")).isEqualTo("shutdown");
                 assertThat(count(statement, "select count(*) from goals where id::text = any('{" + String.join(",", acknowledged)
                         + "}'::text[])")).as("every acknowledged write is stored").isEqualTo(acknowledged.size());
             }

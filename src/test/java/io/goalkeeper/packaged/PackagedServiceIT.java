@@ -81,6 +81,12 @@ class PackagedServiceIT {
                 "GOALKEEPER_PLANNER_OPENAI_BASE_URL, GOALKEEPER_PLANNER_OPENAI_MODEL are required when GOALKEEPER_PLANNER is openai");
     }
 
+    @Test
+    void aBadInstanceIdOrBatchSizeStopsTheStartNamingTheSetting() throws Exception {
+        assertTheStartStopsSaying(withKey(Map.of("GOALKEEPER_INSTANCE_ID", "two words")), "goalkeeper.instance-id");
+        assertTheStartStopsSaying(withKey(Map.of("GOALKEEPER_SYNC_BATCH_SIZE", "0")), "goalkeeper.sync.batch-size");
+    }
+
     /** The database's settings, the dev key and these. */
     private static Map<String, String> withKey(Map<String, String> settings) {
         Map<String, String> environment = new HashMap<>(postgres.environment());

@@ -55,10 +55,10 @@ class PackagedSyncIT {
     void aKilledHolderIsTakenOverAndAStoppedHolderReleasesTheLockAtOnce() throws Exception {
         try (ServiceProcess a = ServiceProcess.start(leaseAlone(replica("replica-a", "off"))).awaitReady(READY)) {
             assertThat(a.output()).contains("holder session off (GOALKEEPER_SYNC_HOLDER_SESSION)");
-            // 150 goals in batches of 5, each batch taking a second: a run of about 30 s, which B's start
-            // (over 10 s on a loaded machine) must not outlast.
+            // 300 goals in batches of 5, each batch taking a second: a run of about a minute, which
+            // replica B's start does not outlast; B checks it below rather than assume it.
             StringBuilder goals = new StringBuilder("[");
-            for (int i = 0; i < 150; i++) {
+            for (int i = 0; i < 300; i++) {
                 goals.append(i == 0 ? "" : ",").append("{\"title\": \"goal ").append(i).append("\"}");
             }
             assertThat(a.put("/api/v1/goals", token, goals.append("]").toString()).statusCode()).isEqualTo(200);
@@ -69,7 +69,10 @@ class PackagedSyncIT {
             assertThat(holderA).startsWith("replica-a-");
 
             try (ServiceProcess b = ServiceProcess.start(leaseAlone(replica("replica-b", "1s"))).awaitReady(READY)) {
-                assertThat(lock(b).get("holder").asText()).as("A still holds the lock mid-run").isEqualTo(holderA);
+                JsonNode held = lock(b);
+                assertThat(held.get("status").asText()).as("A still holds the lock mid-run: %s", held).isEqualTo("running");
+                assertThat(held.get("holder").asText()).isEqualTo(holderA);
+                assertThat(held.get("stale").asBoolean()).isFalse();
 
                 long killed = System.nanoTime();
                 a.kill();
@@ -93,10 +96,10 @@ class PackagedSyncIT {
                     ResultSet lock = statement.executeQuery("select status, holder from sync_metadata");
                     assertThat(lock.next()).isTrue();
                     assertThat(lock.getString("status")).as("released at SIGTERM").isEqualTo("idle");
-                    ResultSet run = statement.executeQuery("select outcome, error from sync_runs where id = " + runB);
+                    ResultSet run = statement.executeQuery("select outcome, stop_reason from sync_runs where id = " + runB);
                     assertThat(run.next()).isTrue();
                     assertThat(run.getString("outcome")).isEqualTo("failed");
-                    assertThat(run.getString("error")).contains("shut down");
+                    assertThat(run.getString("stop_reason")).isEqualTo("shutdown");
                 }
             }
         }

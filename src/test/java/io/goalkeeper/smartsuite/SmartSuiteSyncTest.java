@@ -33,7 +33,8 @@ import io.goalkeeper.support.Db;
 import io.goalkeeper.support.Tokens;
 import io.goalkeeper.sync.Lease;
 import io.goalkeeper.sync.LeaseLock;
-import io.goalkeeper.sync.RunOutcome;
+import io.goalkeeper.sync.RunEnd;
+import io.goalkeeper.sync.Trigger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -170,7 +171,7 @@ class SmartSuiteSyncTest {
         AtomicReference<Lease> intruder = new AtomicReference<>();
         fake.afterApplying(Op.BULK_CREATE, () -> {
             Db.execute(pool, "update sync_metadata set lease_until = clock_timestamp() where id = 'singleton'");
-            intruder.set(lock.acquire("intruder", Duration.ofSeconds(30), "manual").await().atMost(WAIT).orElseThrow());
+            intruder.set(lock.acquire("intruder", Duration.ofSeconds(30), Trigger.MANUAL).await().atMost(WAIT).lease().orElseThrow());
         });
         double abandoned = abandonedRuns();
         JsonPath died = sync();
@@ -184,7 +185,7 @@ class SmartSuiteSyncTest {
         }
         assertThat(fake.records()).hasSize(25);
         assertThat(Db.count(pool, "select count(*) from goal_sync_state where remote_id is not null")).isZero();
-        lock.release(intruder.get(), RunOutcome.failed("stood in for a killed replica", 0, 0, 0)).await().atMost(WAIT);
+        lock.release(intruder.get(), RunEnd.failed("stood in for a killed replica", 0, 0, 0)).await().atMost(WAIT);
         // One of those goals is deleted before anything recorded its record: the record must go too.
         Goal deletedMeanwhile = goalsInDatabase().get(0);
         as(ownerOf(deletedMeanwhile)).delete("/api/v1/goals/" + deletedMeanwhile.id()).then().statusCode(204);

@@ -45,9 +45,21 @@ public final class Db {
         pool.query(sql).execute().await().atMost(TIMEOUT);
     }
 
-    /** Puts the sync lock back to idle, as tests that take it start from. */
+    /**
+     * Puts the sync lock back to idle, as tests that take it start from, and closes the run it named as
+     * an operator's release would: a run left {@code running} under an idle lock would never end.
+     */
     public static void idleSyncLock(Pool pool) {
-        execute(pool, "update sync_metadata set status = 'idle', holder = null, lease_until = null where id = 'singleton'");
+        execute(pool, """
+                with idled as (
+                    update sync_metadata set status = 'idle', holder = null, lease_until = null,
+                        holder_session_token = null, holder_pid = null
+                    where id = 'singleton' and status = 'running'
+                    returning run_id
+                )
+                update sync_runs set outcome = 'abandoned', stop_reason = 'released', error = 'released by a test',
+                    finished_at = clock_timestamp()
+                where id = (select run_id from idled) and outcome = 'running'""");
     }
 
     /**

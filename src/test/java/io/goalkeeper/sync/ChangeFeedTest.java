@@ -38,6 +38,9 @@ class ChangeFeedTest {
     LeaseLock lock;
 
     @Inject
+    SyncLedger ledger;
+
+    @Inject
     Pool pool;
 
     private String user;
@@ -56,8 +59,8 @@ class ChangeFeedTest {
         assertThat(mine()).extracting(c -> c.goal().title() + "@" + c.goal().version() + "/" + c.remoteId())
                 .containsExactly("one@1/null", "two@1/null");
 
-        Lease lease = lock.acquire("feed-test", Duration.ofMinutes(1), "manual").await().atMost(WAIT).orElseThrow();
-        feed.markPushed(lease.token(), List.of(pushed(first, 1, "r1"), pushed(second, 1, "r2")), List.of())
+        Lease lease = lock.acquire("feed-test", Duration.ofMinutes(1), Trigger.MANUAL).await().atMost(WAIT).lease().orElseThrow();
+        ledger.record(lease.token(), new SyncTarget.PushResult(List.of(pushed(first, 1, "r1"), pushed(second, 1, "r2")), List.of()))
                 .await().atMost(WAIT);
         assertThat(mine()).isEmpty();
 
@@ -66,37 +69,37 @@ class ChangeFeedTest {
         jsonAs(user).body(as(user).get("/api/v1/goals").asString()).put("/api/v1/goals").then().statusCode(200);
         assertThat(mine()).extracting(c -> c.goal().title() + "@" + c.goal().version() + "/" + c.remoteId())
                 .containsExactly("one, renamed@2/r1");
-        lock.release(lease, RunOutcome.succeeded(0, 0, 0)).await().atMost(WAIT);
+        lock.release(lease, RunEnd.succeeded(0, 0, 0)).await().atMost(WAIT);
     }
 
     @Test
     void deletedGoalsStayPendingAsTombstonesUntilPushed() {
         String id = jsonAs(user).body(Map.of("title", "short lived")).post("/api/v1/goals").path("id");
-        Lease lease = lock.acquire("feed-test", Duration.ofMinutes(1), "manual").await().atMost(WAIT).orElseThrow();
-        feed.markPushed(lease.token(), List.of(pushed(id, 1, "r9")), List.of()).await().atMost(WAIT);
+        Lease lease = lock.acquire("feed-test", Duration.ofMinutes(1), Trigger.MANUAL).await().atMost(WAIT).lease().orElseThrow();
+        ledger.record(lease.token(), new SyncTarget.PushResult(List.of(pushed(id, 1, "r9")), List.of())).await().atMost(WAIT);
 
         as(user).delete("/api/v1/goals/" + id).then().statusCode(204);
         Batch pending = feed.next(EVERYTHING).await().atMost(WAIT);
         assertThat(pending.deletions()).filteredOn(d -> d.userId().equals(user))
                 .extracting(d -> d.goalId() + "/" + d.remoteId()).containsExactly(id + "/r9");
 
-        feed.markPushed(lease.token(), List.of(), List.of(UUID.fromString(id))).await().atMost(WAIT);
+        ledger.record(lease.token(), new SyncTarget.PushResult(List.of(), List.of(UUID.fromString(id)))).await().atMost(WAIT);
         assertThat(feed.next(EVERYTHING).await().atMost(WAIT).deletions()).noneMatch(d -> d.userId().equals(user));
         assertThat(Db.count(pool, "select count(*) from goal_sync_state where goal_id = '" + id + "'")).isZero();
-        lock.release(lease, RunOutcome.succeeded(0, 0, 0)).await().atMost(WAIT);
+        lock.release(lease, RunEnd.succeeded(0, 0, 0)).await().atMost(WAIT);
     }
 
     @Test
     void aRunThatLostItsLeaseRecordsNothing() throws InterruptedException {
         String id = jsonAs(user).body(Map.of("title", "contested")).post("/api/v1/goals").path("id");
-        Lease old = lock.acquire("slow-replica", Duration.ofMillis(1), "scheduled").await().atMost(WAIT).orElseThrow();
+        Lease old = lock.acquire("slow-replica", Duration.ofMillis(1), Trigger.SCHEDULED).await().atMost(WAIT).lease().orElseThrow();
         Thread.sleep(20);
-        Lease current = lock.acquire("fast-replica", Duration.ofMinutes(1), "scheduled").await().atMost(WAIT).orElseThrow();
+        Lease current = lock.acquire("fast-replica", Duration.ofMinutes(1), Trigger.SCHEDULED).await().atMost(WAIT).lease().orElseThrow();
 
-        assertThatThrownBy(() -> feed.markPushed(old.token(), List.of(pushed(id, 1, "stale")), List.of())
+        assertThatThrownBy(() -> ledger.record(old.token(), new SyncTarget.PushResult(List.of(pushed(id, 1, "stale")), List.of()))
                 .await().atMost(WAIT)).isInstanceOf(LeaseLost.class);
         assertThat(mine()).extracting(c -> c.goal().id().toString()).containsExactly(id);
-        lock.release(current, RunOutcome.succeeded(0, 0, 0)).await().atMost(WAIT);
+        lock.release(current, RunEnd.succeeded(0, 0, 0)).await().atMost(WAIT);
     }
 
     @Test

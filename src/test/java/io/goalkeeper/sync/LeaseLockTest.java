@@ -2,11 +2,15 @@ package io.goalkeeper.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -21,6 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.goalkeeper.support.Db;
+import io.goalkeeper.support.Eventually;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -42,6 +47,9 @@ class LeaseLockTest {
 
     @Inject
     SyncRuns runs;
+
+    @Inject
+    SyncStatus status;
 
     /**
      * The lock as a case leaves it before the action: idle, held by "a" with a live lease (on a session
@@ -109,12 +117,12 @@ class LeaseLockTest {
                         },
                         false, "b", "a"),
                 Arguments.of("release by the holder", Given.HELD_LIVE,
-                        (Action) (t, held) -> new Outcome(t.release(held, RunOutcome.succeeded(3, 2, 1)), Optional.empty()),
+                        (Action) (t, held) -> new Outcome(t.release(held, RunEnd.succeeded(3, 2, 1)), Optional.empty()),
                         true, null, null),
                 Arguments.of("release by an old token has no effect", Given.HELD_STALE,
                         (Action) (t, held) -> {
                             Optional<Lease> thief = t.acquire("b", LIVE);
-                            return new Outcome(t.release(held, RunOutcome.succeeded(0, 0, 0)), thief);
+                            return new Outcome(t.release(held, RunEnd.succeeded(0, 0, 0)), thief);
                         },
                         false, "b", "a"));
     }
@@ -143,14 +151,14 @@ class LeaseLockTest {
             case HELD_STALE -> staleLease();
             case HELD_GONE -> goneHolder();
         };
-        long tokenBefore = lock.state().await().atMost(WAIT).token();
+        long tokenBefore = status.lock().await().atMost(WAIT).token();
 
         Outcome outcome = action.apply(this, held);
 
         assertThat(outcome.succeeded()).isEqualTo(succeeds);
-        LockState after = lock.state().await().atMost(WAIT);
+        LockState after = status.lock().await().atMost(WAIT);
         assertThat(after.holder()).isEqualTo(holderAfter);
-        assertThat(after.status()).isEqualTo(holderAfter == null ? "idle" : "running");
+        assertThat(after.status()).isEqualTo(holderAfter == null ? LockStatus.IDLE : LockStatus.RUNNING);
         if (outcome.newLease().isPresent()) {
             Lease lease = outcome.newLease().get();
             assertThat(lease.token()).isEqualTo(tokenBefore + 1);
@@ -171,36 +179,86 @@ class LeaseLockTest {
         }
     }
 
+    /**
+     * Another replica's acquisition commits while this one waits for the row, and its lease is already
+     * over: this acquisition takes the lock over and must close the run that acquisition recorded,
+     * although that run's row did not exist when this acquisition began.
+     */
+    @Test
+    void aTakeoverClosesTheRunOfAnAcquisitionThatCommittedWhileItWaitedForTheRow() throws Exception {
+        CompletableFuture<Acquisition> waiting;
+        long otherRun;
+        try (Connection other = Db.superuser(); Statement statement = other.createStatement()) {
+            other.setAutoCommit(false);
+            statement.execute("select 1 from sync_metadata where id = 'singleton' for update");
+            waiting = lock.acquire("b", LIVE, Trigger.SCHEDULED).subscribeAsCompletionStage();
+            Eventually.until("the acquisition waits for the lock row", WAIT, () -> Db.count(pool, """
+                    select count(*) from pg_stat_activity
+                    where wait_event_type = 'Lock' and query like '%sync_metadata%for update%'""") > 0);
+            statement.execute("""
+                    update sync_metadata
+                    set status = 'running', holder = 'a', token = token + 1, run_id = nextval('sync_run_ids'),
+                        last_sync_started_at = clock_timestamp(), heartbeat_at = clock_timestamp(),
+                        lease_until = clock_timestamp(), holder_session_token = null, holder_pid = null
+                    where id = 'singleton';
+                    insert into sync_runs (id, token, holder, trigger, started_at, outcome)
+                    select run_id, token, holder, 'scheduled', last_sync_started_at, 'running'
+                    from sync_metadata where id = 'singleton'""");
+            try (ResultSet row = statement.executeQuery("select run_id from sync_metadata")) {
+                assertThat(row.next()).isTrue();
+                otherRun = row.getLong(1);
+            }
+            other.commit();
+        }
+        Lease taken = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS).lease().orElseThrow();
+        assertThat(taken.takenOverFrom()).isEqualTo("a");
+        assertThat(taken.takeoverReason()).isEqualTo(TakeoverReason.LEASE_EXPIRED);
+        assertThat(runOutcome(otherRun)).isEqualTo("abandoned");
+        assertThat(run(otherRun).getOffsetDateTime("finished_at").toInstant()).isEqualTo(taken.startedAt());
+        assertThat(release(taken, RunEnd.succeeded(0, 0, 0))).isTrue();
+    }
+
+    /** A refused acquisition names the holder it found, with that holder's lease, as it saw them. */
+    @Test
+    void aRefusedAcquisitionAnswersTheLockAsItSawIt() {
+        Lease held = acquire("a", LIVE).orElseThrow();
+        Acquisition refused = lock.acquire("b", LIVE, Trigger.MANUAL).await().atMost(WAIT);
+        assertThat(refused.lease()).isEmpty();
+        assertThat(refused.seen()).isEqualTo(new SyncStatus.LockView(LockStatus.RUNNING, "a", held.token(),
+                held.startedAt(), held.startedAt(), held.leaseUntil(), false, false));
+        assertThat(release(held, RunEnd.succeeded(0, 0, 0))).isTrue();
+    }
+
     @Test
     void aRenewalMovesTheLeaseEndAndTheHeartbeat() throws InterruptedException {
         Lease lease = acquire("a", LIVE).orElseThrow();
         Thread.sleep(20);
         Instant renewed = renew(lease).orElseThrow();
         assertThat(renewed).isAfter(lease.leaseUntil());
-        assertThat(lock.state().await().atMost(WAIT).heartbeatAt()).isAfter(lease.startedAt());
+        assertThat(status.lock().await().atMost(WAIT).heartbeatAt()).isAfter(lease.startedAt());
     }
 
     @Test
     void releaseRecordsTheOutcomeAndCounts() {
         Lease succeeded = acquire("a", LIVE).orElseThrow();
-        long count = lock.state().await().atMost(WAIT).syncCount();
-        assertThat(release(succeeded, RunOutcome.succeeded(3, 2, 1))).isTrue();
+        long count = status.lock().await().atMost(WAIT).syncCount();
+        assertThat(release(succeeded, RunEnd.succeeded(3, 2, 1))).isTrue();
         Row run = run(succeeded.runId());
         assertThat(run.getString("outcome")).isEqualTo("succeeded");
         assertThat(run.getInteger("created")).isEqualTo(3);
         assertThat(run.getInteger("updated")).isEqualTo(2);
         assertThat(run.getInteger("deleted")).isEqualTo(1);
         assertThat(run.getOffsetDateTime("finished_at")).isNotNull();
-        LockState afterSuccess = lock.state().await().atMost(WAIT);
+        LockState afterSuccess = status.lock().await().atMost(WAIT);
         assertThat(afterSuccess.syncCount()).isEqualTo(count + 1);
         assertThat(afterSuccess.lastSuccessAt()).isNotNull();
         assertThat(afterSuccess.lastError()).isNull();
 
         Lease failed = acquire("a", LIVE).orElseThrow();
-        assertThat(release(failed, RunOutcome.failed("target down", 0, 0, 0))).isTrue();
+        assertThat(release(failed, RunEnd.failed("target down", 0, 0, 0))).isTrue();
         assertThat(run(failed.runId()).getString("error")).isEqualTo("target down");
-        LockState afterFailure = lock.state().await().atMost(WAIT);
-        assertThat(afterFailure.status()).isEqualTo("idle");
+        LockState afterFailure = status.lock().await().atMost(WAIT);
+        assertThat(afterFailure.status()).isEqualTo(LockStatus.IDLE);
         assertThat(afterFailure.syncCount()).isEqualTo(count + 1);
         assertThat(afterFailure.lastError()).isEqualTo("target down");
         assertThat(afterFailure.lastSuccessAt()).isEqualTo(afterSuccess.lastSuccessAt());
@@ -209,10 +267,10 @@ class LeaseLockTest {
     @Test
     void theFailureStreakCountsTheNewestFailedRunsInDatabaseTime() {
         Db.idleSyncLock(pool);
-        assertThat(release(acquire("a", LIVE).orElseThrow(), RunOutcome.succeeded(0, 0, 0))).isTrue();
+        assertThat(release(acquire("a", LIVE).orElseThrow(), RunEnd.succeeded(0, 0, 0))).isTrue();
         assertThat(runs.failureStreak().await().atMost(WAIT).failures()).isZero();
         for (int i = 0; i < 3; i++) {
-            assertThat(release(acquire("a", LIVE).orElseThrow(), RunOutcome.failed("target down", 0, 0, 0))).isTrue();
+            assertThat(release(acquire("a", LIVE).orElseThrow(), RunEnd.failed("target down", 0, 0, 0))).isTrue();
         }
         SyncRuns.FailureStreak streak = runs.failureStreak().await().atMost(WAIT);
         assertThat(streak.failures()).isEqualTo(3);
@@ -228,24 +286,24 @@ class LeaseLockTest {
                 from sync_metadata where id = 'singleton'""").execute().await().atMost(WAIT).iterator().next();
         assertThat(row.getDouble("lease_millis")).isEqualTo(90_000.0);
         assertThat(row.getDouble("age_millis")).isBetween(0.0, 5_000.0);
-        assertThat(lease.leaseUntil()).isEqualTo(lock.state().await().atMost(WAIT).leaseUntil());
+        assertThat(lease.leaseUntil()).isEqualTo(status.lock().await().atMost(WAIT).leaseUntil());
     }
 
     @Test
     void aStaleLeaseShowsAsStaleUntilTakenOver() {
         staleLease();
-        assertThat(lock.state().await().atMost(WAIT).stale()).isTrue();
+        assertThat(status.lock().await().atMost(WAIT).stale()).isTrue();
         acquire("b", LIVE).orElseThrow();
-        assertThat(lock.state().await().atMost(WAIT).stale()).isFalse();
+        assertThat(status.lock().await().atMost(WAIT).stale()).isFalse();
     }
 
     @Test
     void forceReleaseEndsOnlyTheTokenItNames() {
         Lease lease = acquire("a", LIVE).orElseThrow();
-        assertThat(lock.forceRelease(lease.token() - 1, "released by an operator").await().atMost(WAIT)).isFalse();
-        assertThat(lock.state().await().atMost(WAIT).holder()).isEqualTo("a");
-        assertThat(lock.forceRelease(lease.token(), "released by an operator").await().atMost(WAIT)).isTrue();
-        assertThat(lock.state().await().atMost(WAIT).status()).isEqualTo("idle");
+        assertThat(lock.forceRelease(lease.token() - 1, "an operator").await().atMost(WAIT)).isFalse();
+        assertThat(status.lock().await().atMost(WAIT).holder()).isEqualTo("a");
+        assertThat(lock.forceRelease(lease.token(), "an operator").await().atMost(WAIT)).isTrue();
+        assertThat(status.lock().await().atMost(WAIT).status()).isEqualTo(LockStatus.IDLE);
         assertThat(runOutcome(lease.runId())).isEqualTo("abandoned");
         assertThat(renew(lease)).isEmpty();
     }
@@ -258,12 +316,12 @@ class LeaseLockTest {
                 from sync_metadata m
                 left join pg_locks l on l.locktype = 'advisory' and l.granted and l.objsubid = 2
                     and l.classid = %d and l.objid = (m.token %% 2147483648)::oid
-                where m.id = 'singleton'""".formatted(LeaseLock.HOLDER_LOCK_SPACE)).execute().await().atMost(WAIT)
+                where m.id = 'singleton'""".formatted(HolderSession.LOCK_SPACE)).execute().await().atMost(WAIT)
                 .iterator().next();
         assertThat(row.getLong("holder_session_token")).isEqualTo(lease.token());
         assertThat(row.getInteger("holder_pid")).isEqualTo(pid(lease.session()));
         assertThat(row.getInteger("lock_pid")).as("the session holds the token's advisory lock").isEqualTo(row.getInteger("holder_pid"));
-        assertThat(lock.state().await().atMost(WAIT).holderGone()).isFalse();
+        assertThat(status.lock().await().atMost(WAIT).holderGone()).isFalse();
     }
 
     @Test
@@ -273,7 +331,7 @@ class LeaseLockTest {
             assertThat(acquireWithSession("b", LIVE)).isEmpty();
         }
         assertThat(Db.count(pool, "select count(*) from pg_locks where locktype = 'advisory' and classid = "
-                + LeaseLock.HOLDER_LOCK_SPACE)).isEqualTo(1);
+                + HolderSession.LOCK_SPACE)).isEqualTo(1);
     }
 
     @Test
@@ -283,8 +341,8 @@ class LeaseLockTest {
         lease.session().whenLost(lost::countDown);
         assertThat(Db.terminate(pid(lease.session()))).isTrue();
         assertThat(lost.await(10, TimeUnit.SECONDS)).as("the holder is told its session ended").isTrue();
-        LockState state = lock.state().await().atMost(WAIT);
-        assertThat(state.status()).isEqualTo("running");
+        LockState state = status.lock().await().atMost(WAIT);
+        assertThat(state.status()).isEqualTo(LockStatus.RUNNING);
         assertThat(state.holderGone()).isTrue();
         assertThat(state.stale()).isFalse();
         assertThat(state.takeable()).isTrue();
@@ -295,19 +353,19 @@ class LeaseLockTest {
         Lease lease = acquireWithSession("a", LIVE).orElseThrow();
         CountDownLatch lost = new CountDownLatch(1);
         lease.session().whenLost(lost::countDown);
-        assertThat(release(lease, RunOutcome.succeeded(0, 0, 0))).isTrue();
+        assertThat(release(lease, RunEnd.succeeded(0, 0, 0))).isTrue();
         lease.session().close().await().atMost(WAIT);
         assertThat(lost.getCount()).isEqualTo(1);
         assertThat(Db.count(pool, "select count(*) from pg_locks where locktype = 'advisory' and classid = "
-                + LeaseLock.HOLDER_LOCK_SPACE)).isZero();
+                + HolderSession.LOCK_SPACE)).isZero();
     }
 
     Optional<Lease> acquire(String holder, Duration lease) {
-        return lock.acquire(holder, lease, "scheduled").await().atMost(WAIT);
+        return lock.acquire(holder, lease, Trigger.SCHEDULED).await().atMost(WAIT).lease();
     }
 
     Optional<Lease> acquireWithSession(String holder, Duration lease) {
-        Optional<Lease> acquired = lock.acquireWithSession(holder, lease, "scheduled").await().atMost(WAIT);
+        Optional<Lease> acquired = lock.acquireWithSession(holder, lease, Trigger.SCHEDULED).await().atMost(WAIT).lease();
         acquired.ifPresent(taken -> sessions.add(taken.session()));
         return acquired;
     }
@@ -325,8 +383,8 @@ class LeaseLockTest {
         return lock.renew(lease, LIVE).await().atMost(WAIT);
     }
 
-    boolean release(Lease lease, RunOutcome outcome) {
-        return lock.release(lease, outcome).await().atMost(WAIT);
+    boolean release(Lease lease, RunEnd end) {
+        return lock.release(lease, end).await().atMost(WAIT);
     }
 
     private Lease goneHolder() {

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -28,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +35,6 @@ import io.goalkeeper.support.Tokens;
 import io.goalkeeper.sync.ChangeFeed.Batch;
 import io.goalkeeper.sync.ChangeFeed.Deletion;
 import io.goalkeeper.sync.ChangeFeed.Pushed;
-import io.goalkeeper.sync.ChangeFeed.Rejected;
-import io.goalkeeper.sync.ChangeFeed.Repoint;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -46,17 +42,17 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 
 /**
  * In the manner of ShedLock's fuzz tester: four replicas, each with its own connection pool and a
  * database session of its own while it holds the lock, tick every 200 ms and are triggered by hand at
  * random for 30 s while a user keeps changing goals. Meanwhile a superuser ends the holder's session
  * from the database's side now and then, and one run in twenty stalls (its push and its renewals take
- * longer than the lease, as in a frozen process), so locks change hands both ways. Each push is timed,
- * and counts once its run recorded it through the fence. No two counted pushes may overlap in time, no two succeeded runs may overlap in the history,
- * and a holder is taken over for a gone session only if its session was ended.
+ * longer than the lease, as in a frozen process), so leases expire mid-run and locks change hands both
+ * ways. Each push is timed, and counts once its run recorded it through the fence. No two counted pushes
+ * may overlap in time, no two succeeded runs may overlap in the history, a holder is taken over for a
+ * gone session only if its session was ended, no run is left running, and the database's own log of
+ * the ledger's writes shows none made by a run after the next one took the lock.
  */
 @QuarkusTest
 class LockFuzzTest {
@@ -67,6 +63,20 @@ class LockFuzzTest {
     private static final Duration TICK = Duration.ofMillis(200);
     private static final Duration LEASE = Duration.ofSeconds(2);
     private static final Duration STALL = LEASE.plusMillis(500);
+
+    /**
+     * Every write of the ledger, as the database saw it: the remote id names the token of the run that
+     * wrote it, and the time is the database's, inside the writing transaction.
+     */
+    private static final String LOG_LEDGER_WRITES = """
+            create table fuzz_ledger_writes (remote_id text not null, written_at timestamptz not null);
+            create function fuzz_log_ledger_write() returns trigger language plpgsql as $$
+            begin
+                insert into fuzz_ledger_writes values (new.remote_id, clock_timestamp());
+                return new;
+            end $$;
+            create trigger fuzz_log_ledger_write after insert or update on goal_sync_state
+                for each row when (new.remote_id like 'fuzz-%') execute function fuzz_log_ledger_write()""";
 
     @Inject
     Vertx vertx;
@@ -125,7 +135,7 @@ class LockFuzzTest {
                         history.latest.put(runToken, push);
                         return new PushResult(
                                 batch.changes().stream().map(c -> new Pushed(c.goal().id(), c.userId(), c.goal().version(),
-                                        "fuzz-" + c.goal().id())).toList(),
+                                        "fuzz-" + runToken + "-" + c.goal().id())).toList(),
                                 batch.deletions().stream().map(Deletion::goalId).toList());
                     });
         }
@@ -139,14 +149,17 @@ class LockFuzzTest {
         List<PgPool> pools = new ArrayList<>();
         List<SyncRunner> replicas = new ArrayList<>();
         for (int i = 0; i < REPLICAS; i++) {
-            PgPool replicaPool = replicaPool();
+            PgPool replicaPool = Replica.pool(vertx);
             pools.add(replicaPool);
             replicas.add(replica(replicaPool, history, "replica-" + i));
         }
+        Db.execute(pool, LOG_LEDGER_WRITES);
         try {
             fuzz(replicas, history, firstRun);
+            ledgerWritesHappenedUnderTheirTokensLease(firstRun);
         } finally {
             pools.forEach(PgPool::closeAndAwait);
+            Db.execute(pool, "drop table fuzz_ledger_writes; drop function fuzz_log_ledger_write() cascade");
         }
     }
 
@@ -156,9 +169,9 @@ class LockFuzzTest {
         AtomicInteger triggers = new AtomicInteger();
         ScheduledExecutorService clock = Executors.newScheduledThreadPool(REPLICAS + 3);
         for (SyncRunner replica : replicas) {
-            clock.scheduleAtFixedRate(() -> trigger(replica, "scheduled", triggers), 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+            clock.scheduleAtFixedRate(() -> trigger(replica, Trigger.SCHEDULED, triggers), 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
         }
-        clock.scheduleWithFixedDelay(() -> trigger(replicas.get(ThreadLocalRandom.current().nextInt(REPLICAS)), "manual",
+        clock.scheduleWithFixedDelay(() -> trigger(replicas.get(ThreadLocalRandom.current().nextInt(REPLICAS)), Trigger.MANUAL,
                 triggers), 50, 150, TimeUnit.MILLISECONDS);
         AtomicInteger edits = new AtomicInteger();
         clock.scheduleWithFixedDelay(() -> jsonAs(user).body(Map.of("title", "changing " + edits.incrementAndGet()))
@@ -194,13 +207,12 @@ class LockFuzzTest {
         assertThat(succeeded.size()).isGreaterThan(20);
         assertThat(holderGone).as("holders were taken over for a gone session").isNotEmpty();
         assertThat(leaseExpired).as("holders were taken over for an expired lease").isNotEmpty();
-        Map<Long, Long> tokenOfRun = new HashMap<>();
-        runs.forEach(run -> tokenOfRun.put(run.getLong("id"), run.getLong("token")));
-        for (Row run : runs) {
-            if (run.getString("outcome").equals("abandoned") && run.getString("error").startsWith("the holder's database session ended")) {
-                assertThat(history.killed).as("run %d was taken over for a gone session: it was ended", run.getLong("id"))
-                        .contains(run.getLong("token"));
-            }
+        assertThat(history.pushes).as("a stalled run pushed after its lease ran out, and the fence refused to record it")
+                .anyMatch(push -> history.stalled.contains(push.token()) && !history.recorded.contains(push));
+        for (Row takeover : holderGone) {
+            // Every acquisition is a run, so the holder taken over held the token just before.
+            assertThat(history.killed).as("run %d took over for a gone session: that session was ended", takeover.getLong("id"))
+                    .contains(takeover.getLong("token") - 1);
         }
         assertThat(runs).noneMatch(run -> run.getString("outcome").equals("running"));
         for (int i = 1; i < succeeded.size(); i++) {
@@ -212,8 +224,27 @@ class LockFuzzTest {
     }
 
     /**
+     * Fencing, proven from the database's side: each write of the ledger happened after its run took the
+     * lock and before the next run took it (the next token's start), so no run wrote after it lost its
+     * lease, whether the lease ran out or its session ended. The stalled runs did try, and were refused.
+     */
+    private void ledgerWritesHappenedUnderTheirTokensLease(long firstRun) {
+        List<String> late = rows("""
+                select w.remote_id, w.written_at, own.started_at, next.started_at as next_started_at
+                from fuzz_ledger_writes w
+                join sync_runs own on own.token = split_part(w.remote_id, '-', 2)::bigint and own.id > %d
+                left join lateral (select min(started_at) as started_at from sync_runs n where n.token > own.token) next on true
+                where w.written_at < own.started_at or w.written_at >= next.started_at""".formatted(firstRun));
+        assertThat(late).as("ledger writes outside their run's hold of the lock").isEmpty();
+        assertThat(Db.count(pool, "select count(distinct split_part(remote_id, '-', 2)) from fuzz_ledger_writes"))
+                .as("runs that wrote the ledger").isGreaterThan(20);
+    }
+
+    /**
      * Half the time, ends the session of the next holder found (within half a second) from the
-     * database's side, as a crash would; a stalled run is left to lose its lease.
+     * database's side, as a crash would; a stalled run is left to lose its lease. The lock row is held
+     * (shared) from reading the holder's pid to its end, so the session ended is that holder's: a pid
+     * read from a row that changed meanwhile could name a pooled connection since lent to another run.
      */
     private void killTheHoldersSession(History history) {
         if (ThreadLocalRandom.current().nextBoolean()) {
@@ -221,16 +252,20 @@ class LockFuzzTest {
         }
         long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
         try (Connection connection = Db.superuser(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
             while (System.nanoTime() < deadline) {
                 try (ResultSet holder = statement.executeQuery("""
                         select token, holder_pid from sync_metadata
-                        where status = 'running' and holder_session_token = token""")) {
+                        where status = 'running' and holder_session_token = token
+                        for share""")) {
                     if (holder.next() && !history.stalled.contains(holder.getLong("token"))) {
                         history.killed.add(holder.getLong("token"));
                         statement.execute("select pg_terminate_backend(" + holder.getInt("holder_pid") + ", 5000)");
+                        connection.commit();
                         return;
                     }
                 }
+                connection.commit();
                 Thread.sleep(5);
             }
         } catch (SQLException e) {
@@ -240,7 +275,7 @@ class LockFuzzTest {
         }
     }
 
-    private void trigger(SyncRunner replica, String trigger, AtomicInteger triggers) {
+    private void trigger(SyncRunner replica, Trigger trigger, AtomicInteger triggers) {
         try {
             replica.trigger(trigger).await().atMost(Duration.ofSeconds(10));
             triggers.incrementAndGet();
@@ -262,7 +297,7 @@ class LockFuzzTest {
                     "select status, token, run_id, holder, holder_session_token, lease_until > clock_timestamp() from sync_metadata"),
                     rows("select id, token, holder, started_at from sync_runs where outcome = 'running' and id > " + firstRun))
                     .isLessThan(deadline);
-            trigger(replica, "manual", new AtomicInteger());
+            trigger(replica, Trigger.MANUAL, new AtomicInteger());
             Thread.sleep(50);
         }
     }
@@ -271,14 +306,6 @@ class LockFuzzTest {
         List<String> rows = new ArrayList<>();
         pool.query(sql).execute().await().atMost(Duration.ofSeconds(10)).forEach(row -> rows.add(row.deepToString()));
         return rows;
-    }
-
-    private PgPool replicaPool() {
-        var config = ConfigProvider.getConfig();
-        PgConnectOptions options = PgConnectOptions.fromUri(config.getValue("quarkus.datasource.reactive.url", String.class))
-                .setUser(config.getValue("quarkus.datasource.username", String.class))
-                .setPassword(config.getOptionalValue("quarkus.datasource.password", String.class).orElse(null));
-        return PgPool.pool(vertx, options, new PoolOptions().setMaxSize(4));
     }
 
     private static SyncRunner replica(PgPool replicaPool, History history, String name) {
@@ -293,52 +320,12 @@ class LockFuzzTest {
                 return super.renew(lease, duration);
             }
         };
-        lock.pool = replicaPool;
-        ChangeFeed feed = new ChangeFeed() {
+        SyncLedger ledger = new SyncLedger() {
             @Override
-            public Uni<Void> markPushed(long token, List<Pushed> pushed, List<UUID> deleted, List<Repoint> repointed,
-                    List<Rejected> rejected) {
-                return super.markPushed(token, pushed, deleted, repointed, rejected)
-                        .invoke(() -> history.recorded.add(history.latest.get(token)));
+            public Uni<Void> record(long token, SyncTarget.PushResult result) {
+                return super.record(token, result).invoke(() -> history.recorded.add(history.latest.get(token)));
             }
         };
-        feed.pool = replicaPool;
-        SyncRunner runner = new SyncRunner();
-        runner.lock = lock;
-        runner.feed = feed;
-        runner.metrics = new SimpleMeterRegistry();
-        runner.config = new SyncConfig() {
-            @Override
-            public String interval() {
-                return "200ms";
-            }
-
-            @Override
-            public Duration lease() {
-                return LEASE;
-            }
-
-            @Override
-            public boolean holderSession() {
-                return true;
-            }
-
-            @Override
-            public String target() {
-                return "timed";
-            }
-
-            @Override
-            public int batchSize() {
-                return 25;
-            }
-
-            @Override
-            public Duration dryRunPause() {
-                return Duration.ZERO;
-            }
-        };
-        runner.configure(new TimedTarget(history), name);
-        return runner;
+        return Replica.runner(replicaPool, LEASE, new TimedTarget(history), name, lock, ledger, new SimpleMeterRegistry());
     }
 }

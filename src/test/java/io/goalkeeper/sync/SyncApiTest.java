@@ -38,16 +38,10 @@ class SyncApiTest {
     LeaseLock lock;
 
     @Inject
-    DryRunTarget dryRun;
-
-    @Inject
     Pool pool;
 
     @Inject
     LockMetrics metrics;
-
-    @Inject
-    SyncRunner runner;
 
     private String user;
 
@@ -59,8 +53,11 @@ class SyncApiTest {
 
     @Test
     void aManualTriggerRunsTheSyncInTheBackgroundAndRecordsIt() {
-        jsonAs(user).body("[{\"title\": \"push me\"}, {\"title\": \"and me\"}]").put("/api/v1/goals").then().statusCode(200);
+        List<String> ids = jsonAs(user).body("[{\"title\": \"push me\"}, {\"title\": \"and me\"}]").put("/api/v1/goals")
+                .then().statusCode(200).extract().path("id");
         long countBefore = asOperator(user).get("/api/v1/sync/status").then().statusCode(200).extract().<Integer>path("syncCount");
+        double succeededBefore = metric("goalkeeper_sync_runs_total\\{outcome=\"succeeded\"\\}");
+        double durationsBefore = metric("goalkeeper_sync_run_duration_seconds_count");
 
         Response accepted = asOperator(user).post("/api/v1/sync");
         accepted.then().statusCode(202).body("trigger", equalTo("manual")).body("outcome", equalTo("running"))
@@ -70,12 +67,11 @@ class SyncApiTest {
 
         JsonPath run = awaitRunEnd(user, runId);
         assertThat(run.getString("outcome")).isEqualTo("succeeded");
+        assertThat(run.getString("stopReason")).isNull();
         assertThat(run.getInt("created")).isGreaterThanOrEqualTo(2);
         assertThat(run.getString("finishedAt")).isNotNull();
-        assertThat(dryRun.recentBatches()).flatExtracting(ChangeFeed.Batch::changes)
-                .filteredOn(change -> change.userId().equals(user))
-                .extracting(change -> change.goal().title())
-                .containsExactlyInAnyOrder("push me", "and me");
+        assertThat(pushedOf(user)).containsExactlyInAnyOrder(ids.get(0) + "@1 dry-run:" + ids.get(0),
+                ids.get(1) + "@1 dry-run:" + ids.get(1));
 
         asOperator(user).get("/api/v1/sync/status").then().statusCode(200)
                 .body("health", equalTo("READY"))
@@ -83,9 +79,8 @@ class SyncApiTest {
                 .body("lastRun.id", equalTo(runId))
                 .body("lastSuccessAt", notNullValue())
                 .body("syncCount", equalTo((int) countBefore + 1));
-        assertThat(given().get("/q/metrics").asString())
-                .contains("goalkeeper_sync_runs_total{outcome=\"succeeded\"}")
-                .contains("goalkeeper_sync_run_duration_seconds_count");
+        assertThat(metric("goalkeeper_sync_runs_total\\{outcome=\"succeeded\"\\}")).isEqualTo(succeededBefore + 1);
+        assertThat(metric("goalkeeper_sync_run_duration_seconds_count")).isEqualTo(durationsBefore + 1);
     }
 
     @Test
@@ -127,17 +122,17 @@ class SyncApiTest {
         jsonAs(user).body("[{\"title\": \"once\"}]").put("/api/v1/goals").then().statusCode(200);
         awaitRunEnd(user, asOperator(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
         jsonAs(user).body(as(user).get("/api/v1/goals").asString()).put("/api/v1/goals").then().statusCode(200);
-        int batchesBefore = dryRun.recentBatches().size();
-        awaitRunEnd(user, asOperator(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"));
-        assertThat(dryRun.recentBatches().subList(Math.min(batchesBefore, dryRun.recentBatches().size()),
-                dryRun.recentBatches().size()))
-                .flatExtracting(ChangeFeed.Batch::changes)
-                .noneMatch(change -> change.userId().equals(user));
+        List<String> pushedBefore = pushedOf(user);
+        int second = awaitRunEnd(user, asOperator(user).post("/api/v1/sync").then().statusCode(202).extract().path("id"))
+                .getInt("id");
+        assertThat(Db.count(pool, "select count(*) from goal_sync_state s join sync_runs r on r.id = " + second
+                + " where s.user_id = '" + user + "' and s.pushed_at >= r.started_at")).as("pushed again").isZero();
+        assertThat(pushedOf(user)).isEqualTo(pushedBefore).hasSize(1);
     }
 
     @Test
     void aTriggerWhileALiveLeaseIsHeldIs409WithTheLock() {
-        Lease other = lock.acquire("other-replica", Duration.ofMinutes(1), "scheduled").await().atMost(WAIT).orElseThrow();
+        Lease other = lock.acquire("other-replica", Duration.ofMinutes(1), Trigger.SCHEDULED).await().atMost(WAIT).lease().orElseThrow();
         asOperator(user).post("/api/v1/sync").then().statusCode(409).contentType("application/problem+json")
                 .body("type", endsWith("sync-running"))
                 .body("lock.status", equalTo("running"))
@@ -148,30 +143,32 @@ class SyncApiTest {
                 .body("lock.heartbeatAt", notNullValue())
                 .body("lock.startedAt", notNullValue());
         asOperator(user).get("/api/v1/sync/status").then().body("health", equalTo("RUNNING"));
-        lock.release(other, RunOutcome.succeeded(0, 0, 0)).await().atMost(WAIT);
+        lock.release(other, RunEnd.succeeded(0, 0, 0)).await().atMost(WAIT);
     }
 
     @Test
     void aTriggerTakesOverAStaleLeaseAndTheDeadRunIsAbandoned() throws InterruptedException {
-        Lease dead = lock.acquire("dead-replica", Duration.ofMillis(1), "scheduled").await().atMost(WAIT).orElseThrow();
+        Lease dead = lock.acquire("dead-replica", Duration.ofMillis(1), Trigger.SCHEDULED).await().atMost(WAIT).lease().orElseThrow();
         Thread.sleep(20);
         asOperator(user).get("/api/v1/sync/status").then().body("health", equalTo("STALE")).body("lock.stale", equalTo(true));
 
         double takeovers = takeovers("lease-expired");
-        int runId = asOperator(user).post("/api/v1/sync").then().statusCode(202)
-                .body("takenOverFrom", equalTo("dead-replica")).body("takeoverReason", equalTo("lease-expired"))
-                .extract().path("id");
+        Response taking = asOperator(user).post("/api/v1/sync");
+        taking.then().statusCode(202)
+                .body("takenOverFrom", equalTo("dead-replica")).body("takeoverReason", equalTo("lease-expired"));
+        int runId = taking.path("id");
         assertThat(takeovers("lease-expired")).isEqualTo(takeovers + 1);
         asOperator(user).get("/api/v1/sync/runs/" + dead.runId()).then().statusCode(200)
-                .body("outcome", equalTo("abandoned")).body("finishedAt", notNullValue())
-                .body("error", equalTo("lease expired; taken over by " + runner.holder()));
+                .body("outcome", equalTo("abandoned")).body("stopReason", equalTo("taken-over"))
+                .body("finishedAt", equalTo(taking.<String>path("startedAt")))
+                .body("error", equalTo("lease expired; taken over by " + taking.path("holder")));
         assertThat(awaitRunEnd(user, runId).getString("outcome")).isEqualTo("succeeded");
     }
 
     @Test
     void aHolderWhoseSessionEndedShowsAsGoneAndATriggerTakesItOverBeforeItsLeaseEnds() {
-        Lease crashed = lock.acquireWithSession("crashed-replica", Duration.ofMinutes(10), "scheduled").await().atMost(WAIT)
-                .orElseThrow();
+        Lease crashed = lock.acquireWithSession("crashed-replica", Duration.ofMinutes(10), Trigger.SCHEDULED).await().atMost(WAIT)
+                .lease().orElseThrow();
         asOperator(user).get("/api/v1/sync/status").then().body("health", equalTo("RUNNING"))
                 .body("lock.holderGone", equalTo(false));
         given().get("/q/health/well").then().statusCode(200);
@@ -187,22 +184,23 @@ class SyncApiTest {
                 .body("checks.find { it.name == 'sync-lock' }.data.health", equalTo("STALE"));
 
         double takeovers = takeovers("holder-gone");
-        int runId = asOperator(user).post("/api/v1/sync").then().statusCode(202)
-                .body("takenOverFrom", equalTo("crashed-replica")).body("takeoverReason", equalTo("holder-gone"))
-                .extract().path("id");
+        Response taking = asOperator(user).post("/api/v1/sync");
+        taking.then().statusCode(202)
+                .body("takenOverFrom", equalTo("crashed-replica")).body("takeoverReason", equalTo("holder-gone"));
+        int runId = taking.path("id");
         assertThat(takeovers("holder-gone")).isEqualTo(takeovers + 1);
         asOperator(user).get("/api/v1/sync/runs/" + crashed.runId()).then().statusCode(200)
-                .body("outcome", equalTo("abandoned"))
-                .body("error", equalTo("the holder's database session ended; taken over by " + runner.holder()));
+                .body("outcome", equalTo("abandoned")).body("stopReason", equalTo("taken-over"))
+                .body("error", equalTo("the holder's database session ended; taken over by " + taking.path("holder")));
         assertThat(awaitRunEnd(user, runId).getString("outcome")).isEqualTo("succeeded");
         given().get("/q/health/well").then().statusCode(200);
         assertThat(Db.count(pool, "select count(*) from pg_locks where locktype = 'advisory' and classid = "
-                + LeaseLock.HOLDER_LOCK_SPACE)).as("the run gave its session's advisory lock back").isZero();
+                + HolderSession.LOCK_SPACE)).as("the run gave its session's advisory lock back").isZero();
     }
 
     @Test
     void forceReleaseNeedsTheRoleAndTheCurrentToken() {
-        Lease stuck = lock.acquire("stuck-replica", Duration.ofMinutes(1), "scheduled").await().atMost(WAIT).orElseThrow();
+        Lease stuck = lock.acquire("stuck-replica", Duration.ofMinutes(1), Trigger.SCHEDULED).await().atMost(WAIT).lease().orElseThrow();
         jsonAs(user).body(Map.of("token", stuck.token())).post("/api/v1/sync/lock/release").then().statusCode(403)
                 .contentType("application/problem+json");
         String admin = Tokens.syncAdmin(Tokens.newUser());
@@ -234,11 +232,23 @@ class SyncApiTest {
 
     /** The takeovers counter for one reason, as Prometheus reads it. */
     private static double takeovers(String reason) {
-        Matcher value = Pattern
-                .compile("goalkeeper_sync_takeovers_total\\{reason=\"" + reason + "\"\\} ([0-9.]+)")
-                .matcher(given().get("/q/metrics").asString());
-        assertThat(value.find()).as("the takeovers counter for %s is exported", reason).isTrue();
+        return metric("goalkeeper_sync_takeovers_total\\{reason=\"" + reason + "\"\\}");
+    }
+
+    /** A series' value as Prometheus reads it; {@code series} is a regular expression. */
+    static double metric(String series) {
+        Matcher value = Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(given().get("/q/metrics").asString());
+        assertThat(value.find()).as("%s is exported", series).isTrue();
         return Double.parseDouble(value.group(1));
+    }
+
+    /** The user's goals as the ledger records them pushed: "id@version remote id". */
+    private List<String> pushedOf(String owner) {
+        List<String> pushed = new java.util.ArrayList<>();
+        pool.query("select goal_id, pushed_version, remote_id from goal_sync_state where user_id = '" + owner + "'")
+                .execute().await().atMost(WAIT)
+                .forEach(row -> pushed.add(row.getUUID("goal_id") + "@" + row.getLong("pushed_version") + " " + row.getString("remote_id")));
+        return pushed;
     }
 
     @Test
@@ -247,7 +257,7 @@ class SyncApiTest {
                 .body("checks.find { it.name == 'sync-lock' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'sync-lock' }.data.status", equalTo("idle"));
 
-        Lease dead = lock.acquire("dead-replica", Duration.ofMillis(1), "scheduled").await().atMost(WAIT).orElseThrow();
+        Lease dead = lock.acquire("dead-replica", Duration.ofMillis(1), Trigger.SCHEDULED).await().atMost(WAIT).lease().orElseThrow();
         Thread.sleep(1100);
         given().get("/q/health/well").then().statusCode(503)
                 .body("checks.find { it.name == 'sync-lock' }.status", equalTo("DOWN"))
