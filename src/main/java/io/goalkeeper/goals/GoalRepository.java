@@ -53,46 +53,40 @@ class GoalRepository {
 
     private static final String COUNT_GOALS = "select count(*) as goals from goals where user_id = $1";
 
-    private static final String INSERT_GOAL = """
-            with inserted as (
-                insert into goals (id, user_id, title, description, category, target_date, status, completed_at, milestones)
-                values ($2, $1, $3, $4, $5, $6, $7, $8, $9::text::jsonb)
-                on conflict (id) do nothing
-                returning %s
-            ), bumped as (
-                update user_collections set version = version + 1
-                where user_id = $1 and exists (select 1 from inserted)
-                returning version
-            )
-            select inserted.*, bumped.version as collection_version from inserted, bumped""".formatted(GOAL_COLUMNS);
+    private static final String INSERT_GOAL = movingTheVersion("""
+            insert into goals (id, user_id, title, description, category, target_date, status, completed_at, milestones)
+            values ($2, $1, $3, $4, $5, $6, $7, $8, $9::text::jsonb)
+            on conflict (id) do nothing""");
 
-    private static final String UPDATE_GOAL = """
-            with updated as (
-                update goals set title = $3, description = $4, category = $5, target_date = $6, status = $7,
-                                 completed_at = $8, milestones = $9::text::jsonb, version = version + 1, updated_at = now()
-                where user_id = $1 and id = $2
-                returning %s
-            ), bumped as (
-                update user_collections set version = version + 1
-                where user_id = $1 and exists (select 1 from updated)
-                returning version
-            )
-            select updated.*, bumped.version as collection_version from updated, bumped""".formatted(GOAL_COLUMNS);
+    private static final String UPDATE_GOAL = movingTheVersion("""
+            update goals set title = $3, description = $4, category = $5, target_date = $6, status = $7,
+                             completed_at = $8, milestones = $9::text::jsonb, version = version + 1, updated_at = now()
+            where user_id = $1 and id = $2""");
 
     /** A goal back under its id, at the version and with the creation time the restore gives it. */
-    private static final String RESTORE_GOAL = """
-            with inserted as (
-                insert into goals (id, user_id, title, description, category, target_date, status, completed_at, milestones,
-                                   version, created_at)
-                values ($2, $1, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11)
-                on conflict (id) do nothing
-                returning %s
-            ), bumped as (
-                update user_collections set version = version + 1
-                where user_id = $1 and exists (select 1 from inserted)
-                returning version
-            )
-            select inserted.*, bumped.version as collection_version from inserted, bumped""".formatted(GOAL_COLUMNS);
+    private static final String RESTORE_GOAL = movingTheVersion("""
+            insert into goals (id, user_id, title, description, category, target_date, status, completed_at, milestones,
+                               version, created_at)
+            values ($2, $1, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11)
+            on conflict (id) do nothing""");
+
+    /**
+     * One goal's write ({@code $1} the user) and, when it wrote a row, the collection's next version, in
+     * one statement: the written goal and {@code collection_version}, or no row.
+     */
+    private static String movingTheVersion(String write) {
+        return """
+                with written as (
+                %s
+                    returning %s
+                ), bumped as (
+                    update user_collections set version = version + 1
+                    where user_id = $1 and exists (select 1 from written)
+                    returning version
+                )
+                select written.*, bumped.version as collection_version from written, bumped""".formatted(
+                write.indent(4).stripTrailing(), GOAL_COLUMNS);
+    }
 
     /** A goal as the change log kept it at one version (the newest such entry, should its id have been reused). */
     private static final String FIND_KEPT_VERSION = """
