@@ -75,6 +75,11 @@ class ApiDescriptionCoverageTest {
         TreeSet<String> observed = new TreeSet<>();
         for (String line : Files.readAllLines(observedFile)) {
             String[] fields = line.split("\t");
+            if (fields.length > 3 && fields[3].equals(ObservedStatuses.CORS_REJECTED)) {
+                // Quarkus's CORS filter refuses an origin that is not allowed before any operation runs; the
+                // browser shows the page's script a network error, not this answer, so no operation lists it.
+                continue;
+            }
             operationOf(operations, fields[0], fields[1])
                     .ifPresent(operation -> observed.add(operation.name() + " " + fields[2]));
         }

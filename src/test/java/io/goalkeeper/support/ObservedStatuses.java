@@ -17,7 +17,7 @@ import io.restassured.specification.FilterableRequestSpecification;
 import io.restassured.specification.FilterableResponseSpecification;
 
 /**
- * Records the method, path and status of every answer that RestAssured receives in this JVM, one
+ * Records the method, path and status (and whether the CORS filter refused the origin) of every answer that RestAssured receives in this JVM, one
  * tab-separated line each, so that {@code ApiDescriptionCoverageTest} can compare what the tests saw
  * with what the OpenAPI document promises.
  *
@@ -30,6 +30,8 @@ import io.restassured.specification.FilterableResponseSpecification;
  */
 public final class ObservedStatuses implements Filter {
 
+    /** The reason phrase of Quarkus's CORS filter when it refuses an origin. */
+    public static final String CORS_REJECTED = "CORS Rejected";
     private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
     private static boolean installed;
 
@@ -50,7 +52,8 @@ public final class ObservedStatuses implements Filter {
     public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification response,
             FilterContext context) {
         Response answer = context.next(request, response);
-        String line = request.getMethod() + "\t" + pathOf(request.getURI()) + "\t" + answer.statusCode();
+        String line = request.getMethod() + "\t" + pathOf(request.getURI()) + "\t" + answer.statusCode()
+                + (answer.statusLine().contains(CORS_REJECTED) ? "\t" + CORS_REJECTED : "");
         if (SEEN.add(line)) {
             append(line);
         }
