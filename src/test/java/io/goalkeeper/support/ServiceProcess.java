@@ -107,6 +107,11 @@ public final class ServiceProcess implements AutoCloseable {
         return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Where the service answers, such as {@code http://127.0.0.1:41234}. */
+    public String baseUri() {
+        return "http://127.0.0.1:" + port;
+    }
+
     public Process process() {
         return process;
     }
@@ -130,7 +135,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create(baseUri() + path);
     }
 
     private static int freePort() throws IOException {
