@@ -150,6 +150,7 @@ public class GoalResource {
     @Path("{id}")
     @Operation(operationId = "deleteGoal", summary = "Delete a goal", description = "Deletes the goal; `If-Match` optional.")
     @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "412", ref = "PreconditionFailed")
     public Uni<RestResponse<Void>> delete(@RestPath UUID id, @Parameter(name = IF_MATCH, in = ParameterIn.HEADER, ref = "IfMatch") @RestHeader(IF_MATCH) String ifMatch) {
@@ -162,6 +163,7 @@ public class GoalResource {
             description = "Sets `status: completed` and `completedAt`; calling it again changes nothing.")
     @APIResponse(responseCode = "200", description = "The goal, completed", headers = @Header(name = "ETag", ref = "ETag"),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Goal.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "412", ref = "PreconditionFailed")
     public Uni<RestResponse<Goal>> complete(@RestPath UUID id, @Parameter(name = IF_MATCH, in = ParameterIn.HEADER, ref = "IfMatch") @RestHeader(IF_MATCH) String ifMatch) {
@@ -174,6 +176,7 @@ public class GoalResource {
             description = "The goal with that milestone completed; idempotent.")
     @APIResponse(responseCode = "200", description = "The goal, its milestone completed", headers = @Header(name = "ETag", ref = "ETag"),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Goal.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "412", ref = "PreconditionFailed")
     public Uni<RestResponse<Goal>> completeMilestone(@RestPath UUID id, @RestPath UUID milestoneId,
@@ -190,6 +193,7 @@ public class GoalResource {
     @APIResponse(responseCode = "200", description = "The goal with its new milestones, and `plannedBy`",
             headers = @Header(name = "ETag", ref = "ETag"),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlannedGoal.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "409", description = "The goal has milestones and `replace` is not set, or it changed while "
             + "its milestones were planned",

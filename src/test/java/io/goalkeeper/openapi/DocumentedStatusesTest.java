@@ -1,9 +1,12 @@
 package io.goalkeeper.openapi;
 
+import static io.goalkeeper.support.Api.as;
+import static io.goalkeeper.support.Api.jsonAs;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +19,8 @@ import io.restassured.specification.RequestSpecification;
 
 /**
  * The answers every operation gives before it reads anything, for every operation of the served
- * document: no token, a token without the role, a body that is not JSON, a body over 1 MiB. Each is
+ * document: no token, a token without the role, a body that is not JSON, a body over 1 MiB, a malformed
+ * {@code If-Match}. Each is
  * problem+json, as the document says.
  */
 @QuarkusTest
@@ -64,6 +68,28 @@ class DocumentedStatusesTest {
         for (Operation operation : operations().stream().filter(Operation::takesJson).toList()) {
             assertProblem(operation, operation.send(authorized(operation).contentType("application/json").body(OVER_ONE_MIB)), 413);
         }
+    }
+
+    @Test
+    void everyOperationTakingIfMatchAnswers400ToAMalformedOneAndChangesNothing() {
+        String user = Tokens.newUser();
+        Response created = jsonAs(user).body("{\"title\": \"Run a marathon\", \"milestones\": [{\"title\": \"Run 10k\"}]}")
+                .post("/api/v1/goals");
+        created.then().statusCode(201);
+        Map<String, String> ids = Map.of("id", created.path("id"), "milestoneId", created.path("milestones[0].id"));
+        String before = as(user).get("/api/v1/goals").asString();
+        List<Operation> conditional = operations().stream().filter(operation -> operation.takesHeader("If-Match")).toList();
+        assertThat(conditional).hasSizeGreaterThanOrEqualTo(6);
+
+        for (Operation operation : conditional) {
+            RequestSpecification request = as(user).header("If-Match", "\"1");
+            if (operation.takesJson()) {
+                request.contentType("application/json").body(operation.template().endsWith("{id}")
+                        ? "{\"title\": \"Changed\"}" : "[{\"title\": \"Changed\"}]");
+            }
+            assertProblem(operation, operation.send(request, ids), 400);
+        }
+        assertThat(as(user).get("/api/v1/goals").asString()).isEqualTo(before);
     }
 
     private static List<Operation> operations() {

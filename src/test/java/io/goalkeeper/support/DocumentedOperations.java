@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.restassured.specification.RequestSpecification;
 
@@ -24,15 +26,31 @@ public final class DocumentedOperations {
 
         /** The path with every parameter filled: a fresh UUID, or 1 where the parameter is a number. */
         public String path() {
+            return path(Map.of());
+        }
+
+        /** The path with the parameters named in {@code values} filled with them, the others as {@link #path()} does. */
+        public String path(Map<String, String> values) {
             String path = template;
             for (JsonNode parameter : description.path("parameters")) {
                 if ("path".equals(parameter.path("in").asText())) {
+                    String name = parameter.path("name").asText();
                     String type = parameter.path("schema").path("type").asText();
-                    String value = type.equals("integer") ? "1" : UUID.randomUUID().toString();
-                    path = path.replace("{" + parameter.path("name").asText() + "}", value);
+                    String value = values.getOrDefault(name, type.equals("integer") ? "1" : UUID.randomUUID().toString());
+                    path = path.replace("{" + name + "}", value);
                 }
             }
             return path;
+        }
+
+        /** Whether the operation takes this header, as documented (references resolved by the document's reader). */
+        public boolean takesHeader(String name) {
+            for (JsonNode parameter : description.path("parameters")) {
+                if (name.equalsIgnoreCase(parameter.path("name").asText()) && "header".equals(parameter.path("in").asText())) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         public boolean isSync() {
@@ -44,6 +62,10 @@ public final class DocumentedOperations {
             return request.request(method, path());
         }
 
+        public io.restassured.response.Response send(RequestSpecification request, Map<String, String> pathValues) {
+            return request.request(method, path(pathValues));
+        }
+
         @Override
         public String toString() {
             return operationId + " (" + method + " " + template + ")";
@@ -51,6 +73,15 @@ public final class DocumentedOperations {
     }
 
     private DocumentedOperations() {
+    }
+
+    private static JsonNode withParametersResolved(JsonNode document, JsonNode operation) {
+        ObjectNode resolved = operation.deepCopy();
+        ArrayNode parameters = resolved.putArray("parameters");
+        for (JsonNode parameter : operation.path("parameters")) {
+            parameters.add(parameter.has("$ref") ? document.at(parameter.get("$ref").asText().substring(1)) : parameter);
+        }
+        return resolved;
     }
 
     public static JsonNode document() {
@@ -69,6 +100,7 @@ public final class DocumentedOperations {
             for (String method : METHODS) {
                 JsonNode operation = path.getValue().get(method);
                 if (operation != null) {
+                    operation = withParametersResolved(document, operation);
                     boolean json = operation.path("requestBody").path("content").has("application/json");
                     operations.add(new Operation(method.toUpperCase(Locale.ROOT), path.getKey(),
                             operation.path("operationId").asText(), json, operation));
