@@ -49,6 +49,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "goals")
 @APIResponse(responseCode = "401", ref = "Unauthorized")
 @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+@APIResponse(responseCode = "default", ref = "InternalError")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class GoalResource {

@@ -49,6 +49,7 @@ import io.smallrye.mutiny.Uni;
 @APIResponse(responseCode = "401", ref = "Unauthorized")
 @APIResponse(responseCode = "403", ref = "Forbidden")
 @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+@APIResponse(responseCode = "default", ref = "InternalError")
 @Produces(MediaType.APPLICATION_JSON)
 public class SyncResource {
 
