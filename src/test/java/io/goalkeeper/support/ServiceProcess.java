@@ -80,6 +80,13 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** SIGKILL: the process dies without running any shutdown code. */
+    /** A CORS preflight, as a browser on {@code origin} sends it before a {@code method} call. */
+    public HttpResponse<String> preflight(String path, String origin, String method) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin).header("Access-Control-Request-Method", method)
+                .header("Access-Control-Request-Headers", "authorization"), null);
+    }
+
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
