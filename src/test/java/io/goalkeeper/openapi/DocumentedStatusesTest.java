@@ -20,7 +20,7 @@ import io.restassured.specification.RequestSpecification;
 /**
  * The answers every operation gives before it reads anything, for every operation of the served
  * document: no token, a token without the role, a body that is not JSON, a body over 1 MiB, a malformed
- * {@code If-Match}. Each is
+ * or a stale {@code If-Match}. Each is
  * problem+json, as the document says.
  */
 @QuarkusTest
@@ -72,6 +72,16 @@ class DocumentedStatusesTest {
 
     @Test
     void everyOperationTakingIfMatchAnswers400ToAMalformedOneAndChangesNothing() {
+        assertEveryConditionalWriteRefuses("\"1", 400);
+    }
+
+    @Test
+    void everyOperationTakingIfMatchAnswers412ToAStaleOneAndChangesNothing() {
+        assertEveryConditionalWriteRefuses("\"99\"", 412);
+    }
+
+    /** Sends {@code ifMatch} with every operation that takes it, on a goal with a milestone, expecting {@code status}. */
+    private static void assertEveryConditionalWriteRefuses(String ifMatch, int status) {
         String user = Tokens.newUser();
         Response created = jsonAs(user).body("{\"title\": \"Run a marathon\", \"milestones\": [{\"title\": \"Run 10k\"}]}")
                 .post("/api/v1/goals");
@@ -82,12 +92,12 @@ class DocumentedStatusesTest {
         assertThat(conditional).hasSizeGreaterThanOrEqualTo(6);
 
         for (Operation operation : conditional) {
-            RequestSpecification request = as(user).header("If-Match", "\"1");
+            RequestSpecification request = as(user).header("If-Match", ifMatch);
             if (operation.takesJson()) {
                 request.contentType("application/json").body(operation.template().endsWith("{id}")
                         ? "{\"title\": \"Changed\"}" : "[{\"title\": \"Changed\"}]");
             }
-            assertProblem(operation, operation.send(request, ids), 400);
+            assertProblem(operation, operation.send(request, ids), status);
         }
         assertThat(as(user).get("/api/v1/goals").asString()).isEqualTo(before);
     }
