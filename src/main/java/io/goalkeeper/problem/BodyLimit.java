@@ -3,6 +3,7 @@ package io.goalkeeper.problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -12,7 +13,9 @@ import io.vertx.ext.web.handler.BodyHandler;
  * Refuses a body larger than 1 MiB with a problem+json 413: one declared larger before it is read, and
  * a chunked one (no declared length) as soon as it grows past the limit. A chunked body is read here in
  * full, up to the limit, and the REST layer takes it from memory: left to the REST layer's own stream,
- * an oversized one got an empty 413 that nothing here could turn into a problem.
+ * an oversized one got an empty 413 that nothing here could turn into a problem. It runs where Quarkus
+ * puts its own upload limit: after the CORS filter, so that a browser on an allowed origin can read the
+ * 413 too, and before anything reads the body.
  */
 @ApplicationScoped
 public class BodyLimit {
@@ -24,7 +27,7 @@ public class BodyLimit {
 
     void install(@Observes Router router) {
         BodyHandler chunkedBodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-        router.route().order(Integer.MIN_VALUE).handler(context -> {
+        router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT).handler(context -> {
             String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && declaredTooLarge(length)) {
                 tooLarge(context);

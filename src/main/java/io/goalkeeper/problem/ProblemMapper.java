@@ -1,6 +1,7 @@
 package io.goalkeeper.problem;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -181,11 +182,11 @@ public class ProblemMapper {
     /**
      * The last resort. Reads of the Sync API and health checks call the pool directly, so a lost
      * connection can still arrive here untyped: a connection-level failure that is not raw I/O (which
-     * here may be the client's body) is answered as one.
+     * here may be the client's body, unlike a refused connect) is answered as one.
      */
     @ServerExceptionMapper
     public RestResponse<String> unexpected(Throwable e) {
-        if (!(e instanceof IOException) && DatabaseUnavailable.isConnectionLoss(e)) {
+        if ((!(e instanceof IOException) || e instanceof ConnectException) && DatabaseUnavailable.isConnectionLoss(e)) {
             return unavailable(e);
         }
         String incident = UUID.randomUUID().toString();

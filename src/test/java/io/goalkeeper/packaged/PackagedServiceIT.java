@@ -111,6 +111,8 @@ class PackagedServiceIT {
             assertThat(list.body()).isEqualTo("[]");
             assertThat(service.get("/dev/token?sub=x", null).statusCode()).as("no dev token endpoint in production")
                     .isEqualTo(404);
+            assertThat(service.preflight("/api/v1/goals", "https://app.example.com", "GET").headers()
+                    .firstValue("Access-Control-Allow-Origin")).as("no origin allowed by default").isEmpty();
             assertThat(service.terminate(Duration.ofSeconds(30))).isTrue();
             assertThat(service.output()).contains("stopped in");
         }

@@ -49,7 +49,10 @@ final class ApiDescription {
                     continue;
                 }
                 List<Parameter> parameters = new ArrayList<>();
-                for (JsonNode parameter : operation.path("parameters")) {
+                for (JsonNode listed : operation.path("parameters")) {
+                    JsonNode parameter = listed.has("$ref")
+                            ? document.at(listed.get("$ref").asText().substring(1))
+                            : listed;
                     parameters.add(new Parameter(parameter.path("name").asText(), parameter.path("in").asText(),
                             resolve(parameter.path("schema"), schemas, 0)));
                 }

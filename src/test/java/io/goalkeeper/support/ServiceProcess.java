@@ -80,6 +80,13 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** SIGKILL: the process dies without running any shutdown code. */
+    /** A CORS preflight, as a browser on {@code origin} sends it before a {@code method} call. */
+    public HttpResponse<String> preflight(String path, String origin, String method) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin).header("Access-Control-Request-Method", method)
+                .header("Access-Control-Request-Headers", "authorization"), null);
+    }
+
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
@@ -105,6 +112,11 @@ public final class ServiceProcess implements AutoCloseable {
     public boolean terminate(Duration within) throws InterruptedException {
         process.destroy();
         return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Where the service answers, such as {@code http://127.0.0.1:41234}. */
+    public String baseUri() {
+        return "http://127.0.0.1:" + port;
     }
 
     public Process process() {
@@ -135,7 +147,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create(baseUri() + path);
     }
 
     private static int freePort() throws IOException {
