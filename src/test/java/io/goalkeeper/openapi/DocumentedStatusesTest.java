@@ -94,8 +94,9 @@ class DocumentedStatusesTest {
         for (Operation operation : conditional) {
             RequestSpecification request = as(user).header("If-Match", ifMatch);
             if (operation.takesJson()) {
-                request.contentType("application/json").body(operation.template().endsWith("{id}")
-                        ? "{\"title\": \"Changed\"}" : "[{\"title\": \"Changed\"}]");
+                request.contentType("application/json").body(operation.template().endsWith("/restore")
+                        ? "{\"version\": 1}"
+                        : operation.template().endsWith("{id}") ? "{\"title\": \"Changed\"}" : "[{\"title\": \"Changed\"}]");
             }
             assertProblem(operation, operation.send(request, ids), status);
         }
