@@ -105,6 +105,7 @@ public class HistoryResource {
     @GET
     @Path("events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @DatabaseFirst
     @Operation(operationId = "streamChanges", summary = "Follow the user's changes live",
             description = "Server-Sent Events: `id: <collectionVersion>`, `event: change`, `data: <change set>`. With "
                     + "`Last-Event-ID` (or `since`) it first replays what was missed, then goes live; none is lost or sent "

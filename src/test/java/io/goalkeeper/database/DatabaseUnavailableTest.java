@@ -77,7 +77,9 @@ class DatabaseUnavailableTest {
         if (schema.contains("\"array\"")) {
             return "[]";
         }
-        return schema.contains("ReleaseRequest") ? "{\"token\": 1}" : "{\"title\": \"Run a marathon\"}";
+        return schema.contains("ReleaseRequest") ? "{\"token\": 1}"
+                : schema.contains("RestoreRequest") ? "{\"version\": 1}"
+                : "{\"title\": \"Run a marathon\"}";
     }
 
     @Test
