@@ -28,6 +28,7 @@ import io.goalkeeper.support.Tokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.jwt.build.Jwt;
 
 /**
  * The goals page in headless Chromium against the real service and PostgreSQL. The test profile has no
@@ -213,6 +214,17 @@ class GoalsPageTest {
     }
 
     @Test
+    void aTokenThatExpiresWhileThePageIsOpenSendsTheUserBackToSignIn() {
+        String token = Jwt.subject(Tokens.newUser()).expiresIn(8).sign(Tokens.devKey());
+        GoalsPage browser = new GoalsPage(first, page).signInWithToken(token).awaitGoalsShown();
+
+        // The event stream ends when the token expires; the page then needs a new one.
+        WebElement reason = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-reason")));
+        assertThat(reason.getText()).isEqualTo("Your session has ended; sign in again.");
+        assertThat(browser.driver().findElement(By.id("goals")).getText()).isEmpty();
+    }
+
+    @Test
     void axeFindsNoSeriousOrCriticalViolationAtFullWidthOr360Pixels() throws IOException {
         String user = Tokens.newUser();
         GoalsPage browser = new GoalsPage(first, page).openSignedOut();
@@ -226,6 +238,7 @@ class GoalsPageTest {
         browser.press("Swim a mile", "complete");
         browser.waitFor(d -> browser.goal("Swim a mile").getText().contains("Completed"));
         assertThat(seriousViolations(browser)).as("the goals").isEmpty();
+        browser.script("window.scrollTo(0, 0)");
         screenshot(browser, Path.of("target/goals-page.png"));
 
         Dimension wide = browser.driver().manage().window().getSize();
