@@ -224,6 +224,10 @@ class ChangeHistoryTest {
         }
         as(user).get(GOALS + "/changes?limit=1000").then().statusCode(410);
         as(Tokens.newUser()).get(GOALS + "/changes?limit=1000").then().statusCode(200).body("size()", equalTo(0));
+        for (String bad : List.of("limit=0", "limit=1001", "limit=ten")) {
+            as(user).get(GOALS + "/" + UUID.randomUUID() + "/history?" + bad).then().statusCode(400)
+                    .contentType(startsWith(PROBLEM_JSON)).body("errors[0].field", equalTo("limit"));
+        }
     }
 
     @Test

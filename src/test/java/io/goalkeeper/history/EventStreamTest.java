@@ -3,6 +3,7 @@ package io.goalkeeper.history;
 import static io.goalkeeper.support.Api.jsonAs;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.net.URL;
 import java.sql.Connection;
@@ -186,6 +187,10 @@ class EventStreamTest {
             assertThat(stream.status()).isEqualTo(200);
             assertThat(stream.awaitEnd(WAIT)).as("the stream ended by the server").isTrue();
         }
+        // A plain HTTP client gets the whole stream too, since it ends: the 200 and its media type.
+        String lastSecond = Jwt.subject(user).expiresAt(Instant.now().plusSeconds(1)).sign(Tokens.devKey());
+        given().header("Authorization", "Bearer " + lastSecond).get(events).then().statusCode(200)
+                .contentType(startsWith("text/event-stream"));
     }
 
     @Test

@@ -163,6 +163,11 @@ class LockFuzzTest {
         }
     }
 
+    private static boolean aStalledPushWasOvertaken(History history) {
+        return history.pushes.stream().anyMatch(push -> history.stalled.contains(push.token())
+                && history.recorded.stream().anyMatch(later -> later.token() > push.token() && later.endedNanos() < push.endedNanos()));
+    }
+
     private void fuzz(List<SyncRunner> replicas, History history, long firstRun) throws Exception {
         String user = Tokens.newUser();
         String goal = jsonAs(user).body(Map.of("title", "changing")).post("/api/v1/goals").path("id");
@@ -178,6 +183,12 @@ class LockFuzzTest {
                 .put("/api/v1/goals/" + goal), 0, 50, TimeUnit.MILLISECONDS);
         clock.scheduleWithFixedDelay(() -> killTheHoldersSession(history), 300, 700, TimeUnit.MILLISECONDS);
         Thread.sleep(RUN_FOR.toMillis());
+        // Runs stall at random: go on until a stalled run pushed after a later token had recorded, a push
+        // the fence has to refuse (the assertion below), however the dice fell on a busy machine.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!aStalledPushWasOvertaken(history) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         clock.shutdown();
         assertThat(clock.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         awaitIdle(replicas.get(0), firstRun);
