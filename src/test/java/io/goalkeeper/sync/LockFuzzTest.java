@@ -234,7 +234,7 @@ class LockFuzzTest {
     /**
      * Fencing, proven from the database's side: each write of the ledger happened after its run took the
      * lock and before the next run took it (the next token's start), so no run wrote after it lost its
-     * lease, whether the lease ran out or its session ended. The stalled runs did try, and were refused.
+     * lease, whether the lease ran out or its session ended.
      */
     private void ledgerWritesHappenedUnderTheirTokensLease(long firstRun) {
         List<String> late = rows("""
