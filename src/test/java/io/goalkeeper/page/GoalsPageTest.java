@@ -103,7 +103,7 @@ class GoalsPageTest {
         assertThat(stored.getList("[0].milestones.completed")).startsWith(true, false);
 
         browser.press("Run a half marathon", "delete");
-        assertThat(browser.notice().getText()).contains("Deleted “Run a half marathon”.");
+        browser.waitFor(d -> browser.notice().getText().contains("Deleted “Run a half marathon”."));
         browser.waitFor(d -> browser.findGoal("Run a half marathon") == null);
         assertThat(Api.as(user).get("/api/v1/goals").jsonPath().getList("$")).isEmpty();
         browser.driver().findElement(By.id("notice-undo")).click();
