@@ -17,3 +17,16 @@ fresh_database() {
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# pgbench_scripts <dir>: the transactions the service runs, for pgbench, into <dir>: list, and replace-all
+# as the service writes it, with the change log's statement before the COMMIT (the collection's version
+# kept with \gset for it); <dir>/replace-all-unlogged.sql is replace-all without that statement.
+pgbench_scripts() {
+    cp bench/pgbench-list.sql "$1/pgbench-list.sql"
+    cp bench/pgbench-replace-all.sql "$1/replace-all-unlogged.sql"
+    { sed -e 's/^returning c.version, now() as now;$/returning c.version, now() as now \\gset/' -e '/^COMMIT;$/d' \
+          bench/pgbench-replace-all.sql
+      cat bench/pgbench-record-changes.sql
+      echo 'COMMIT;'
+    } > "$1/pgbench-replace-all.sql"
+}

@@ -18,7 +18,8 @@ CONNECTIONS=16
 DATABASE=goalkeeper_bench_history
 WORK=$(mktemp -d)
 SERVICE_PID=
-trap 'if [ -n "$SERVICE_PID" ]; then kill "$SERVICE_PID" 2>/dev/null || true; wait "$SERVICE_PID" 2>/dev/null || true; fi
+BASELINE_PID=
+trap 'for pid in $SERVICE_PID $BASELINE_PID; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
       git worktree remove --force "$WORK/baseline" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 # a socket a stream, on both sides
 ulimit -n "$(ulimit -Hn)"
@@ -33,7 +34,7 @@ git worktree add -q --detach "$WORK/baseline" "$BASELINE_REV"
 (cd "$WORK/baseline" && ./mvnw -B -q package -DskipTests)
 fresh_database "${DATABASE}_baseline"
 
-# start_service <jar> <database>: sets SERVICE_PID and PORT.
+# start_service <jar> <database> <log>: sets SERVICE_PID and PORT.
 start_service() {
     PORT=$(free_port)
     QUARKUS_HTTP_PORT=$PORT \
@@ -41,36 +42,39 @@ start_service() {
     QUARKUS_DATASOURCE_USERNAME=$ROLE \
     MP_JWT_VERIFY_PUBLICKEY_LOCATION=$PWD/dev/jwt/public.pem \
     GOALKEEPER_SYNC_INTERVAL=off \
-        java ${JAVA_OPTS:-} -jar "$1" > "$WORK/service.log" 2>&1 &
+        java ${JAVA_OPTS:-} -jar "$1" > "$3" 2>&1 &
     SERVICE_PID=$!
     until curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; do
-        kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$WORK/service.log"; exit 1; }
+        kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$3"; exit 1; }
         sleep 0.02
     done
-}
-stop_service() {
-    kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true; SERVICE_PID=
 }
 java bench/MintTokens.java dev/jwt/private.pem $CONNECTIONS > "$WORK/tokens"
 
 wrk_replace_all() {
-    BENCH_SCENARIO=replace-all BENCH_TOKENS=$WORK/tokens wrk -t$CONNECTIONS -c$CONNECTIONS -d"$1"s --latency \
-        -s bench/wrk-users.lua "http://127.0.0.1:$PORT"
+    BENCH_SCENARIO=replace-all BENCH_TOKENS=$WORK/tokens wrk -t$CONNECTIONS -c$CONNECTIONS -d"$2"s --latency \
+        -s bench/wrk-users.lua "http://127.0.0.1:$1" | awk '/Requests\/sec/ { print $2 }'
 }
-# replace_all_rps <jar> <database>: warms a fresh process up, then sets RPS to its requests per second.
-replace_all_rps() {
-    start_service "$1" "$2"
-    wrk_replace_all "$WARMUP" > /dev/null
-    RPS=$(wrk_replace_all "$DURATION" | awk '/Requests\/sec/ { print $2 }')
-    stop_service
-}
-replace_all_rps "$WORK/baseline/target/quarkus-app/quarkus-run.jar" "${DATABASE}_baseline"
-BASELINE_RPS=$RPS
-replace_all_rps target/quarkus-app/quarkus-run.jar "$DATABASE"
-SERVICE_RPS=$RPS
-replace_all_rps "$WORK/baseline/target/quarkus-app/quarkus-run.jar" "${DATABASE}_baseline"
-BASELINE_AGAIN_RPS=$RPS
-start_service target/quarkus-app/quarkus-run.jar "$DATABASE"
+# Both services run at once, each warmed up, and take turns under wrk (before, with, with, before, ...),
+# so that a machine whose speed drifts over minutes slows both alike; the idle one costs next to nothing.
+start_service "$WORK/baseline/target/quarkus-app/quarkus-run.jar" "${DATABASE}_baseline" "$WORK/baseline.log"
+BASELINE_PID=$SERVICE_PID
+BASELINE_PORT=$PORT
+start_service target/quarkus-app/quarkus-run.jar "$DATABASE" "$WORK/service.log"
+wrk_replace_all "$BASELINE_PORT" "$WARMUP" > /dev/null
+wrk_replace_all "$PORT" "$WARMUP" > /dev/null
+BASELINE_RUNS=()
+SERVICE_RUNS=()
+for turn in 1 2 3; do
+    if [ $((turn % 2)) = 1 ]; then
+        BASELINE_RUNS+=("$(wrk_replace_all "$BASELINE_PORT" "$DURATION")")
+        SERVICE_RUNS+=("$(wrk_replace_all "$PORT" "$DURATION")")
+    else
+        SERVICE_RUNS+=("$(wrk_replace_all "$PORT" "$DURATION")")
+        BASELINE_RUNS+=("$(wrk_replace_all "$BASELINE_PORT" "$DURATION")")
+    fi
+done
+kill "$BASELINE_PID"; wait "$BASELINE_PID" 2>/dev/null || true; BASELINE_PID=
 
 # pgbench, one client per user as wrk has one connection per user; prints the summed tps.
 pgbench_tps() {
@@ -90,20 +94,17 @@ pgbench_tps() {
     done
     awk '/^tps/ { total += $3 } END { printf "%.0f\n", total }' "$WORK"/pgbench-*.txt
 }
-# The replace-all transaction with the collection's version kept (\gset) and the change log's statement.
-sed -e 's/^returning c.version, now() as now;$/returning c.version, now() as now \\gset/' -e '/^COMMIT;$/d' \
-    bench/pgbench-replace-all.sql > "$WORK/replace-all-logged.sql"
-cat bench/pgbench-record-changes.sql >> "$WORK/replace-all-logged.sql"
-echo 'COMMIT;' >> "$WORK/replace-all-logged.sql"
-WITHOUT=$(pgbench_tps bench/pgbench-replace-all.sql)
-WITH=$(pgbench_tps "$WORK/replace-all-logged.sql")
-WITHOUT_AGAIN=$(pgbench_tps bench/pgbench-replace-all.sql)
+pgbench_scripts "$WORK"
+WITHOUT=$(pgbench_tps "$WORK/replace-all-unlogged.sql")
+WITH=$(pgbench_tps "$WORK/pgbench-replace-all.sql")
+WITHOUT_AGAIN=$(pgbench_tps "$WORK/replace-all-unlogged.sql")
 
 echo
 echo "change history benchmark: $CONNECTIONS connections of distinct users, ${DURATION}s a run, $(nproc) cores"
-echo "replace-all through the service: before the change log $BASELINE_RPS requests/s, with it $SERVICE_RPS," \
-    "before again $BASELINE_AGAIN_RPS" \
-    "($(awk -v a="$SERVICE_RPS" -v b="$BASELINE_RPS" -v c="$BASELINE_AGAIN_RPS" 'BEGIN { printf "%.0f%%", 100 * (1 - 2 * a / (b + c)) }') less)"
+echo "replace-all through the service, requests/s in turns: before the change log ${BASELINE_RUNS[*]}," \
+    "with it ${SERVICE_RUNS[*]}" \
+    "($(echo "${BASELINE_RUNS[*]} | ${SERVICE_RUNS[*]}" | awk -F'|' '{ split($1, b, " "); split($2, w, " ");
+        for (i in b) { before += b[i]; with += w[i] } printf "%.0f%% less", 100 * (1 - with / before) }'))"
 echo "replace-all under pgbench: without the log $WITHOUT tps, with it $WITH tps, without again $WITHOUT_AGAIN tps" \
     "($(awk -v a="$WITH" -v b="$WITHOUT" -v c="$WITHOUT_AGAIN" 'BEGIN { printf "%.0f%%", 100 * (1 - 2 * a / (b + c)) }') less)"
 echo "change sets kept: $("${PSQL[@]}" -At -c 'select count(*) from change_sets' "$DATABASE")," \

@@ -1,5 +1,6 @@
--- What the change log adds to a write's transaction (ChangeLog.RECORD), appended by bench/history.sh to
--- bench/pgbench-replace-all.sql before its COMMIT: one change set of 10 updated goals, before and after.
+-- What the change log adds to a write's transaction (ChangeLog.RECORD), appended to
+-- bench/pgbench-replace-all.sql before its COMMIT (pgbench_scripts in bench/common.sh): one change set of
+-- 10 updated goals, before and after.
 with change_set as (
     insert into change_sets (user_id, collection_version, at, by, request)
     values (:user_id, :version + 1, clock_timestamp(), :user_id, 'pgbench')

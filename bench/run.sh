@@ -93,7 +93,7 @@ run_pgbench() {
             variables+=(-D "$line")
         done < <("${PSQL[@]}" -At -v user="$user" -f bench/pgbench-variables.sql $DATABASE)
         pgbench -n -h 127.0.0.1 -U $ROLE -M prepared -c 1 -j 1 -T "$2" "${variables[@]}" \
-            -f "bench/pgbench-$1.sql" $DATABASE > "$WORK/pgbench-$1-$user.txt" 2>&1 &
+            -f "$WORK/pgbench-$1.sql" $DATABASE > "$WORK/pgbench-$1-$user.txt" 2>&1 &
         pids+=($!)
     done
     local pid failed=0
@@ -111,6 +111,7 @@ run_pgbench() {
 
 require_tools
 fresh_database "$DATABASE"
+pgbench_scripts "$WORK"
 start_service
 java bench/MintTokens.java dev/jwt/private.pem $CONNECTIONS > "$WORK/tokens"
 
