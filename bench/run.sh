@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 
-export JAVA_OPTS=${JAVA_OPTS-"-XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"}
+export JAVA_OPTS=${JAVA_OPTS-"-XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
 DURATION=${1:-20}
 WARMUP=${2:-30}
 CONNECTIONS=16
