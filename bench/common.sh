@@ -6,6 +6,9 @@ JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 # As src/main/docker/Dockerfile.aot runs the AOT form, and bench/aot-cache.sh trains it: the serial
 # collector, which the JVM picks by itself in a pod limited to one CPU.
 AOT_JAVA_OPTS=${AOT_JAVA_OPTS:--XX:+UseSerialGC}
+# The JVM options of deploy/kubernetes/deployment.yaml, with -XX:MaxRAM standing for the pod's 512 MiB
+# memory limit (this machine has far more): what bench/run.sh and bench/history.sh run the service with.
+DEPLOYMENT_JAVA_OPTS="-XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
 
 # A fresh database owned by the ordinary role: Row Level Security applies to it as in production.
 fresh_database() {
@@ -20,10 +23,9 @@ free_port() {
 
 # pgbench_scripts <dir>: the transactions the service runs, for pgbench, into <dir>: list, and replace-all
 # as the service writes it, with the change log's statement before the COMMIT (the collection's version
-# kept with \gset for it); <dir>/replace-all-unlogged.sql is replace-all without that statement.
+# kept with \gset for it).
 pgbench_scripts() {
     cp bench/pgbench-list.sql "$1/pgbench-list.sql"
-    cp bench/pgbench-replace-all.sql "$1/replace-all-unlogged.sql"
     { sed -e 's/^returning c.version, now() as now;$/returning c.version, now() as now \\gset/' -e '/^COMMIT;$/d' \
           bench/pgbench-replace-all.sql
       cat bench/pgbench-record-changes.sql

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 
-export JAVA_OPTS=${JAVA_OPTS-"-XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
+export JAVA_OPTS=${JAVA_OPTS-$DEPLOYMENT_JAVA_OPTS}
 DURATION=${1:-20}
 WARMUP=${2:-30}
 STREAMS=${3:-1000}
@@ -95,9 +95,9 @@ pgbench_tps() {
     awk '/^tps/ { total += $3 } END { printf "%.0f\n", total }' "$WORK"/pgbench-*.txt
 }
 pgbench_scripts "$WORK"
-WITHOUT=$(pgbench_tps "$WORK/replace-all-unlogged.sql")
+WITHOUT=$(pgbench_tps bench/pgbench-replace-all.sql)
 WITH=$(pgbench_tps "$WORK/pgbench-replace-all.sql")
-WITHOUT_AGAIN=$(pgbench_tps "$WORK/replace-all-unlogged.sql")
+WITHOUT_AGAIN=$(pgbench_tps bench/pgbench-replace-all.sql)
 
 echo
 echo "change history benchmark: $CONNECTIONS connections of distinct users, ${DURATION}s a run, $(nproc) cores"

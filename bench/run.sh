@@ -2,15 +2,15 @@
 # The Goals API benchmark: the service under wrk beside pgbench running the same SQL transactions,
 # at the same concurrency, on the local PostgreSQL server.
 # Usage: bench/run.sh [seconds per measured run] [seconds of warm-up per scenario]
-# JAVA_OPTS goes to the service's JVM; by default the options of deploy/kubernetes/deployment.yaml, with
-# -XX:MaxRAM standing for the pod's 512 MiB memory limit (this machine has far more).
+# JAVA_OPTS goes to the service's JVM; by default the options of deploy/kubernetes/deployment.yaml
+# (DEPLOYMENT_JAVA_OPTS in bench/common.sh).
 # Needs PostgreSQL on 127.0.0.1:5432 with trust auth for "postgres" (psql, pgbench) and wrk.
 # Ends with bench/startup.sh's startup to ready of both forms (AOT on JDK 25, plain jar on JDK 17).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
 
-export JAVA_OPTS=${JAVA_OPTS-"-XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
+export JAVA_OPTS=${JAVA_OPTS-$DEPLOYMENT_JAVA_OPTS}
 DURATION=${1:-20}
 WARMUP=${2:-30}
 CONNECTIONS=16
