@@ -135,14 +135,17 @@ public class StreamLoad {
         throw new IllegalStateException("no VmRSS for " + pid);
     }
 
-    /** Heap in use just after a full collection, from jcmd (bytes). */
+    /**
+     * Heap in use just after a full collection, from jcmd (bytes): G1's one heap, or the serial
+     * collector's two generations summed.
+     */
     private static long heapAfterGc(long pid) throws Exception {
         run("jcmd", Long.toString(pid), "GC.run");
         String info = run("jcmd", Long.toString(pid), "GC.heap_info");
-        Matcher used = Pattern.compile("used (\\d+)K").matcher(info);
+        Matcher used = Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
         long total = 0;
-        if (used.find()) {
-            total = Long.parseLong(used.group(1)) * 1024;
+        while (used.find()) {
+            total += Long.parseLong(used.group(1)) * 1024;
         }
         return total;
     }

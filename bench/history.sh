@@ -108,5 +108,5 @@ echo "replace-all through the service, requests/s in turns: before the change lo
 echo "replace-all under pgbench: without the log $WITHOUT tps, with it $WITH tps, without again $WITHOUT_AGAIN tps" \
     "($(awk -v a="$WITH" -v b="$WITHOUT" -v c="$WITHOUT_AGAIN" 'BEGIN { printf "%.0f%%", 100 * (1 - 2 * a / (b + c)) }') less)"
 echo "change sets kept: $("${PSQL[@]}" -At -c 'select count(*) from change_sets' "$DATABASE")," \
-    "$("${PSQL[@]}" -At -c "select pg_size_pretty(pg_total_relation_size('change_sets') + pg_total_relation_size('goal_changes'))" "$DATABASE")"
+    "$("${PSQL[@]}" -At -c "select pg_size_pretty(pg_total_relation_size('change_sets'))" "$DATABASE")"
 "$JAVA25" bench/StreamLoad.java "$PORT" dev/jwt/private.pem "$SERVICE_PID" "$STREAMS" "$WRITERS" "$DURATION"

@@ -88,21 +88,28 @@ class GoalRepository {
                 write.indent(4).stripTrailing(), GOAL_COLUMNS);
     }
 
-    /** A goal as the change log kept it at one version (the newest such entry, should its id have been reused). */
+    /**
+     * A goal as the change log kept it at one version: the content before the change that made the
+     * next version (the newest such change, should its id have been reused).
+     */
     private static final String FIND_KEPT_VERSION = """
             select (goal->>'id')::uuid as id, goal->>'title' as title, goal->>'description' as description,
                    goal->>'category' as category, (goal->>'targetDate')::date as target_date, goal->>'status' as status,
                    (goal->>'completedAt')::timestamptz as completed_at, (goal->'milestones')::text as milestones,
-                   version, (goal->>'createdAt')::timestamptz as created_at,
+                   (goal->>'version')::bigint as version, (goal->>'createdAt')::timestamptz as created_at,
                    (goal->>'updatedAt')::timestamptz as updated_at
-            from goal_changes
-            where user_id = $1 and goal_id = $2 and version = $3 and goal is not null
-            order by collection_version desc
-            limit 1""";
+            from (select c.before::json as goal
+                  from change_sets s, unnest(s.goal_ids, s.versions, s.befores) as c(goal_id, version, before)
+                  where s.user_id = $1 and $2 = any(s.goal_ids) and c.goal_id = $2 and c.version - 1 = $3
+                    and c.before is not null
+                  order by s.collection_version desc
+                  limit 1) kept""";
 
     /** The highest version the change log holds of a goal (its deletion, for a deleted goal); 0 when none. */
     private static final String LAST_KEPT_VERSION = """
-            select coalesce(max(version), 0) as version from goal_changes where user_id = $1 and goal_id = $2""";
+            select coalesce(max(c.version), 0) as version
+            from change_sets s, unnest(s.goal_ids, s.versions) as c(goal_id, version)
+            where s.user_id = $1 and $2 = any(s.goal_ids) and c.goal_id = $2""";
 
     /**
      * The tombstones of the goals in {@code deleted}, for the sync. A tombstone may already exist for

@@ -22,4 +22,9 @@ public final class GoalRows {
                 instant(row, "completed_at"), GoalJson.milestonesOf(row.getString("milestones")),
                 row.getLong("version"), instant(row, "created_at"), instant(row, "updated_at"));
     }
+
+    /** A goal from such a row as the API shows it, as JSON text: how the change log shows a goal as it is now. */
+    public static String text(Row row) {
+        return GoalJson.text(goal(row));
+    }
 }

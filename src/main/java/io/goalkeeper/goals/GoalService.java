@@ -89,8 +89,7 @@ public class GoalService {
                     }
                     Lock lock = locked.getItem1();
                     GoalContent content = GoalRules.contentOf(input, null, lock.now());
-                    Goal created = Goal.of(id, content, 1, lock.now(), lock.now());
-                    return recording(connection, userId, lock, request, List.of(change(ChangeKind.CREATED, created, null)),
+                    return recording(connection, userId, lock, request, List.of(change(ChangeKind.CREATED, id, 1, null)),
                             repository.insertGoal(connection, userId, id, content))
                             .map(inserted -> inserted.orElseThrow(() -> idConflict(List.of(id))));
                 }))
@@ -208,8 +207,8 @@ public class GoalService {
                 changedIds.add(ids.get(i));
                 changedContents.add(content);
                 changes.add(before == null
-                        ? change(ChangeKind.CREATED, Goal.of(ids.get(i), content, 1, lock.now(), lock.now()), null)
-                        : change(ChangeKind.UPDATED, before.withContent(content, before.version() + 1, lock.now()), before));
+                        ? change(ChangeKind.CREATED, ids.get(i), 1, null)
+                        : change(ChangeKind.UPDATED, before.id(), before.version() + 1, before));
             }
         }
         if (!stale.isEmpty()) {
@@ -280,8 +279,8 @@ public class GoalService {
                     if (content.equals(goal.content())) {
                         return Uni.createFrom().item(new Versioned<>(goal, lock.collectionVersion()));
                     }
-                    Goal after = goal.withContent(content, goal.version() + 1, lock.now());
-                    return recording(connection, userId, lock, request, List.of(change(ChangeKind.UPDATED, after, goal)),
+                    return recording(connection, userId, lock, request,
+                            List.of(change(ChangeKind.UPDATED, id, goal.version() + 1, goal)),
                             repository.updateGoal(connection, userId, id, content));
                 }))
                 .invoke(changed -> notifier.committed(userId, changed.collectionVersion()));
@@ -300,17 +299,17 @@ public class GoalService {
                 .asTuple()
                 .chain(found -> {
                     Lock lock = found.getItem1();
-                    Goal kept = found.getItem3().orElseThrow(
-                            () -> new NotFound("No version " + version + " of goal " + id + " is kept"));
+                    // The log keeps what a goal was before each change; the version it is now is the goal.
+                    Goal kept = found.getItem2().filter(goal -> goal.version() == version).or(found::getItem3)
+                            .orElseThrow(() -> new NotFound("No version " + version + " of goal " + id + " is kept"));
                     if (found.getItem2().isPresent()) {
                         Goal goal = found.getItem2().get();
                         ETags.require(ifMatch, goal.version());
                         if (kept.content().equals(goal.content())) {
                             return Uni.createFrom().item(new Versioned<>(goal, lock.collectionVersion()));
                         }
-                        Goal after = goal.withContent(kept.content(), goal.version() + 1, lock.now());
                         return recording(connection, userId, lock, request,
-                                List.of(change(ChangeKind.RESTORED, after, goal)),
+                                List.of(change(ChangeKind.RESTORED, id, goal.version() + 1, goal)),
                                 repository.updateGoal(connection, userId, id, kept.content()));
                     }
                     // A deleted goal's current version is its deletion's.
@@ -320,7 +319,8 @@ public class GoalService {
                                 "A user has at most " + GoalRules.MAX_GOALS + " goals; delete one first");
                     }
                     Goal after = Goal.of(id, kept.content(), found.getItem4() + 1, kept.createdAt(), lock.now());
-                    return recording(connection, userId, lock, request, List.of(change(ChangeKind.RESTORED, after, null)),
+                    return recording(connection, userId, lock, request,
+                            List.of(change(ChangeKind.RESTORED, id, after.version(), null)),
                             repository.restoreGoal(connection, userId, after))
                             .map(restored -> restored.orElseThrow(() -> idConflict(List.of(id))));
                 }))
@@ -338,14 +338,14 @@ public class GoalService {
                 .with((written, recorded) -> written);
     }
 
-    private static RecordedChange change(ChangeKind kind, Goal after, Goal before) {
-        return new RecordedChange(after.id(), kind, after.version(), GoalJson.text(after),
-                before == null ? null : GoalJson.text(before));
+    /** A change that made {@code version} of a goal, which was {@code before} (null for none). */
+    private static RecordedChange change(ChangeKind kind, UUID id, long version, Goal before) {
+        return new RecordedChange(id, kind, version, before == null ? null : GoalJson.text(before));
     }
 
     /** A deletion is a version of its own, with no content after it. */
     private static RecordedChange deletion(Goal goal) {
-        return new RecordedChange(goal.id(), ChangeKind.DELETED, goal.version() + 1, null, GoalJson.text(goal));
+        return change(ChangeKind.DELETED, goal.id(), goal.version() + 1, goal);
     }
 
     private Uni<Tuple2<Lock, Goal>> lockAndFind(SqlConnection connection, String userId, UUID id) {

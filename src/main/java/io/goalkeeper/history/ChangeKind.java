@@ -2,7 +2,7 @@ package io.goalkeeper.history;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** What a change did to a goal; the values of {@code goal_changes.kind}. */
+/** What a change did to a goal; the values of {@code change_sets.kinds}. */
 public enum ChangeKind {
     CREATED, UPDATED, DELETED, RESTORED;
 

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.goalkeeper.goals.GoalRows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -24,55 +25,87 @@ public class ChangeLog {
     /** The channel every replica listens on; a notification's payload is {@code <user>:<collection version>}. */
     public static final String CHANNEL = "goal_changes";
 
-    /** A write's change set and its changes, in one statement. {@link ChangeNotifier} announces it once committed. */
+    /** A write's change set, one row. {@link ChangeNotifier} announces it once committed. */
     private static final String RECORD = """
-            with change_set as (
-                insert into change_sets (user_id, collection_version, at, by, request)
-                values ($1, $2, clock_timestamp(), $1, $3)
-            )
-            insert into goal_changes (user_id, collection_version, goal_id, kind, version, goal, before)
-            select $1, $2, c.goal_id, c.kind, c.version, c.goal::json, c.before::json
-            from unnest($4::uuid[], $5::text[], $6::bigint[], $7::text[], $8::text[])
-                 as c(goal_id, kind, version, goal, before)""";
+            insert into change_sets (user_id, collection_version, at, by, request, goal_ids, kinds, versions, befores)
+            values ($1, $2, clock_timestamp(), $1, $3, $4, $5, $6, $7)""";
+
+    /** The columns of {@code goals} as {@link GoalRows} reads them: a goal's content after its newest change. */
+    private static final String GOAL_COLUMNS = """
+            g.id, g.title, g.description, g.category, g.target_date, g.status, g.completed_at,
+            g.milestones::text as milestones, g.version, g.created_at, g.updated_at""";
 
     /**
      * The sets after a version, oldest first, with what is kept and the current version, in one
-     * statement: one snapshot, so a prune cannot slip between the horizon and the sets.
+     * statement: one snapshot, so a prune cannot slip between the horizon and the sets, nor a write
+     * between a set and the goals after it. A change's goal after is what the goal's next change kept
+     * as before ({@code later}), or the goal as it is now when there was none.
      */
     private static final String SINCE = """
             with state as (
                 select coalesce((select kept_after from history_horizons where user_id = $1), 0) as kept_after,
                        coalesce((select version from user_collections where user_id = $1), 0) as current_version
             ), sets as (
-                select * from change_sets where user_id = $1 and collection_version > $2
+                select collection_version, at, by, request, goal_ids, kinds, versions, befores
+                from change_sets where user_id = $1 and collection_version > $2
                 order by collection_version limit $3
+            ), changes as (
+                select s.collection_version, s.at, s.by, s.request, c.goal_id, c.kind, c.version as change_version,
+                       c.before, c.ord
+                from sets s,
+                     unnest(s.goal_ids, s.kinds, s.versions, s.befores) with ordinality as c(goal_id, kind, version, before, ord)
             )
-            select state.kept_after, state.current_version, s.collection_version, s.at, s.by, s.request,
-                   c.goal_id, c.kind, c.version, c.goal::text as goal, c.before::text as before
+            select state.kept_after, state.current_version, c.collection_version, c.at, c.by, c.request, c.goal_id,
+                   c.kind, c.change_version, c.before, later.collection_version as later_version,
+                   later.before as later_before, %s
             from state
-            left join sets s on true
-            left join goal_changes c on c.user_id = $1 and c.collection_version = s.collection_version
-            order by s.collection_version, c.goal_id""";
+            left join changes c on true
+            left join lateral (
+                select n.collection_version, n.befores[array_position(n.goal_ids, c.goal_id)] as before
+                from change_sets n
+                where c.kind <> 'deleted' and n.user_id = $1 and n.collection_version > c.collection_version
+                  and c.goal_id = any(n.goal_ids)
+                order by n.collection_version
+                limit 1
+            ) later on true
+            left join goals g on later.collection_version is null and c.kind <> 'deleted'
+                             and g.user_id = $1 and g.id = c.goal_id
+            order by c.collection_version, c.ord""".formatted(GOAL_COLUMNS);
 
+    /** One goal's changes, newest first, each with the goal after it as {@link #SINCE} finds it. */
     private static final String HISTORY = """
-            select c.goal_id, c.version, c.kind, c.collection_version, s.at, s.by, s.request,
-                   c.goal::text as goal, c.before::text as before
-            from goal_changes c
-            join change_sets s on s.user_id = c.user_id and s.collection_version = c.collection_version
-            where c.user_id = $1 and c.goal_id = $2
+            with changes as (
+                select s.collection_version, s.at, s.by, s.request, c.kind, c.version as change_version, c.before,
+                       lead(c.before) over later as later_before,
+                       lead(s.collection_version) over later as later_version
+                from change_sets s, unnest(s.goal_ids, s.kinds, s.versions, s.befores) as c(goal_id, kind, version, before)
+                where s.user_id = $1 and $2 = any(s.goal_ids) and c.goal_id = $2
+                window later as (order by s.collection_version)
+            )
+            select c.collection_version, c.at, c.by, c.request, c.kind, c.change_version, c.before, c.later_version,
+                   c.later_before, %s
+            from changes c
+            left join goals g on c.later_version is null and c.kind <> 'deleted' and g.user_id = $1 and g.id = $2
             order by c.collection_version desc
-            limit $3""";
+            limit $3""".formatted(GOAL_COLUMNS);
 
-    /** Deletions that no later change of the same goal (a restore, a new goal under its id) undid. */
+    /**
+     * Deletions that no later change of the same goal (a restore, a new goal under its id) undid, with
+     * the content before them; the newest change of each goal is found from the small columns, so only
+     * the deletions' sets have their contents read.
+     */
     private static final String DELETED = """
-            select c.goal_id, c.version, c.collection_version, s.at, s.by, c.before::text as goal
-            from goal_changes c
-            join change_sets s on s.user_id = c.user_id and s.collection_version = c.collection_version
-            where c.user_id = $1 and c.kind = 'deleted'
-              and not exists (select 1 from goal_changes later
-                              where later.user_id = $1 and later.goal_id = c.goal_id
-                                and later.collection_version > c.collection_version)
-            order by c.collection_version desc
+            with newest as (
+                select distinct on (c.goal_id) s.collection_version, c.goal_id, c.kind, c.version, c.ord
+                from change_sets s, unnest(s.goal_ids, s.kinds, s.versions) with ordinality as c(goal_id, kind, version, ord)
+                where s.user_id = $1
+                order by c.goal_id, s.collection_version desc
+            )
+            select n.goal_id, n.version, n.collection_version, s.at, s.by, s.befores[n.ord] as goal
+            from newest n
+            join change_sets s on s.user_id = $1 and s.collection_version = n.collection_version
+            where n.kind = 'deleted'
+            order by n.collection_version desc
             limit $2""";
 
     /** What is kept after a version: the sets, and whether the ones before them are all there. */
@@ -86,14 +119,12 @@ public class ChangeLog {
         UUID[] ids = new UUID[n];
         String[] kinds = new String[n];
         Long[] versions = new Long[n];
-        String[] goals = new String[n];
         String[] befores = new String[n];
         for (int i = 0; i < n; i++) {
             RecordedChange change = changes.get(i);
             ids[i] = change.goalId();
             kinds[i] = change.kind().value();
             versions[i] = change.version();
-            goals[i] = change.goal();
             befores[i] = change.before();
         }
         Tuple parameters = Tuple.tuple()
@@ -103,7 +134,6 @@ public class ChangeLog {
                 .addArrayOfUUID(ids)
                 .addArrayOfString(kinds)
                 .addArrayOfLong(versions)
-                .addArrayOfString(goals)
                 .addArrayOfString(befores);
         return connection.preparedQuery(RECORD).execute(parameters).replaceWithVoid();
     }
@@ -116,9 +146,10 @@ public class ChangeLog {
         return connection.preparedQuery(HISTORY).execute(Tuple.of(userId, goalId, limit)).map(rows -> {
             List<GoalVersion> versions = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                versions.add(new GoalVersion(row.getUUID("goal_id"), row.getLong("version"),
-                        ChangeKind.of(row.getString("kind")), row.getLong("collection_version"), instant(row, "at"),
-                        row.getString("by"), row.getString("request"), row.getString("goal"), row.getString("before")));
+                ChangeKind kind = ChangeKind.of(row.getString("kind"));
+                versions.add(new GoalVersion(goalId, row.getLong("change_version"), kind,
+                        row.getLong("collection_version"), instant(row, "at"), row.getString("by"),
+                        row.getString("request"), after(row, kind), row.getString("before")));
             }
             return versions;
         });
@@ -161,13 +192,28 @@ public class ChangeLog {
                 request = row.getString("request");
                 changes = new ArrayList<>();
             }
-            changes.add(new Change(row.getUUID("goal_id"), ChangeKind.of(row.getString("kind")), row.getLong("version"),
-                    row.getString("goal"), row.getString("before")));
+            ChangeKind kind = ChangeKind.of(row.getString("kind"));
+            changes.add(new Change(row.getUUID("goal_id"), kind, row.getLong("change_version"), after(row, kind),
+                    row.getString("before")));
         }
         if (setVersion != null) {
             sets.add(new ChangeSet(setVersion, at, by, request, List.copyOf(changes)));
         }
         return new Page(keptAfter, current, List.copyOf(sets));
+    }
+
+    /**
+     * A change's goal after it, from a row of {@link #SINCE} or {@link #HISTORY}: none after a deletion,
+     * the next change's before when there was one, else the goal now.
+     */
+    private static String after(Row row, ChangeKind kind) {
+        if (kind == ChangeKind.DELETED) {
+            return null;
+        }
+        if (row.getLong("later_version") != null) {
+            return row.getString("later_before");
+        }
+        return row.getUUID("id") == null ? null : GoalRows.text(row);
     }
 
     private static Instant instant(Row row, String column) {

@@ -1,7 +1,9 @@
 package io.goalkeeper.history;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +19,10 @@ import jakarta.ws.rs.sse.Sse;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.jaxrs.SseImpl;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.goalkeeper.problem.TooManyRequests;
@@ -39,6 +44,7 @@ import io.vertx.core.Vertx;
 public class EventStreams {
 
     private static final Logger LOG = Logger.getLogger(EventStreams.class);
+    private static final JsonFactory NOTIFICATIONS = new JsonFactory();
     private static final Sse SSE = new SseImpl();
 
     @Inject
@@ -103,12 +109,31 @@ public class EventStreams {
         });
     }
 
-    /** A notification: {@code <user>:<collection version>}. */
+    /** A notification ({@link ChangeNotifier}): each user it names may have changed. */
     void notified(String payload) {
-        int colon = payload.lastIndexOf(':');
-        if (colon > 0) {
-            changed(payload.substring(0, colon));
+        usersIn(payload).forEach(this::changed);
+    }
+
+    /**
+     * The users a notification names: {@code {"<user>": <collection version>, ...}}, or
+     * {@code <user>:<collection version>} from a replica of an earlier release, during a rolling update.
+     */
+    static List<String> usersIn(String payload) {
+        if (!payload.startsWith("{")) {
+            int colon = payload.lastIndexOf(':');
+            return colon > 0 ? List.of(payload.substring(0, colon)) : List.of();
         }
+        List<String> users = new ArrayList<>();
+        try (JsonParser parser = NOTIFICATIONS.createParser(payload)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                users.add(parser.currentName());
+                parser.nextToken();
+            }
+        } catch (IOException e) {
+            LOG.warnf("Ignored a change notification that is not what replicas send: %s", e.getMessage());
+        }
+        return users;
     }
 
     /** The user's collection may have moved: each of their streams here reads the log again. */

@@ -15,7 +15,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Deletes change sets past the retention, a small batch per transaction, oldest first, and moves each
  * user's horizon (what {@code since} may be) past them. Writes never wait for it: they only insert
- * new sets, and a batch's locks are on old ones; replicas skip each other's batches.
+ * new sets, and a batch's locks are on old ones; replicas skip each other's batches. No set kept needs a
+ * pruned one: what a change made of a goal is kept by the goal's next change, or by the goal itself.
  */
 @ApplicationScoped
 public class HistoryPruner {
@@ -33,9 +34,6 @@ public class HistoryPruner {
                 delete from change_sets c using doomed d
                 where c.user_id = d.user_id and c.collection_version = d.collection_version
                 returning c.user_id, c.collection_version
-            ), changes as (
-                delete from goal_changes g using sets s
-                where g.user_id = s.user_id and g.collection_version = s.collection_version
             ), horizons as (
                 insert into history_horizons as h (user_id, kept_after)
                 select user_id, max(collection_version) from sets group by user_id

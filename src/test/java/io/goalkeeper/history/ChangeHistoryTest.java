@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,6 +30,9 @@ class ChangeHistoryTest {
     private static final String PROBLEM_JSON = "application/problem+json";
 
     private String user;
+
+    /** Each set as {@link #onlySetAfter} read it, just after its write. */
+    private final List<Object> setsAsWritten = new ArrayList<>();
 
     @BeforeEach
     void newUser() {
@@ -118,7 +122,10 @@ class ChangeHistoryTest {
         assertThat((Object) set.get("changes[0].before")).isNull();
         assertThat(set.getString("changes[0].goal.title")).isEqualTo("Run far");
 
-        // all sets, oldest first, one per write
+        // all sets, oldest first, one per write, each as it was when written: what a change made of a goal
+        // is told later by the goal's next change
+        List<Object> sets = as(user).get(GOALS + "/changes?since=0").then().statusCode(200).extract().jsonPath().getList("");
+        assertThat(sets).isEqualTo(setsAsWritten);
         List<Long> versions = as(user).get(GOALS + "/changes?since=0").then().statusCode(200).extract()
                 .jsonPath().getList("collectionVersion", Long.class);
         assertThat(versions).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
@@ -134,6 +141,8 @@ class ChangeHistoryTest {
         jsonAs(user).header("If-Match", "\"1\"").body("{\"version\": 1}").post(GOALS + "/" + id + "/restore")
                 .then().statusCode(412).contentType(startsWith(PROBLEM_JSON));
         jsonAs(user).body("{\"version\": 9}").post(GOALS + "/" + id + "/restore")
+                .then().statusCode(404).contentType(startsWith(PROBLEM_JSON));
+        jsonAs(user).body("{\"version\": " + Long.MAX_VALUE + "}").post(GOALS + "/" + id + "/restore")
                 .then().statusCode(404).contentType(startsWith(PROBLEM_JSON));
         jsonAs(user).body("{\"versio\": 1}").post(GOALS + "/" + id + "/restore")
                 .then().statusCode(400).contentType(startsWith(PROBLEM_JSON));
@@ -240,6 +249,7 @@ class ChangeHistoryTest {
     private JsonPath onlySetAfter(long since) {
         Response answer = as(user).get(GOALS + "/changes?since=" + since);
         answer.then().statusCode(200).body("size()", equalTo(1));
+        setsAsWritten.add(answer.jsonPath().get("[0]"));
         return new JsonPath(answer.asString()).setRootPath("[0]");
     }
 

@@ -89,15 +89,15 @@ class EventStreamTest {
                     PreparedStatement write = connection.prepareStatement("""
                             with collection as (
                                 update user_collections set version = 2 where user_id = ? and version = 1
-                            ), change_set as (
-                                insert into change_sets (user_id, collection_version, at, by, request)
-                                values (?, 2, clock_timestamp(), ?, 'unannounced')
+                            ), goal as (
+                                update goals set title = 'unannounced', version = 2 where user_id = ?
                             )
-                            insert into goal_changes (user_id, collection_version, goal_id, kind, version, goal, before)
-                            select user_id, 2, goal_id, 'updated', 2,
-                                   json_build_object('id', goal_id, 'title', 'unannounced'), goal
-                            from goal_changes where user_id = ? and collection_version = 1""")) {
-                for (int i = 1; i <= 4; i++) {
+                            insert into change_sets (user_id, collection_version, at, by, request, goal_ids, kinds,
+                                                     versions, befores)
+                            select user_id, 2, clock_timestamp(), user_id, 'unannounced', goal_ids, array['updated'],
+                                   array[2::bigint], array[json_build_object('id', goal_ids[1], 'title', 'announced')::text]
+                            from change_sets where user_id = ? and collection_version = 1""")) {
+                for (int i = 1; i <= 3; i++) {
                     write.setString(i, user);
                 }
                 assertThat(write.executeUpdate()).isEqualTo(1);
