@@ -22,13 +22,13 @@ free_port() {
 }
 
 # pgbench_scripts <dir>: the transactions the service runs, for pgbench, into <dir>: list, and replace-all
-# as the service writes it, with the change log's statement before the COMMIT (the collection's version
-# kept with \gset for it).
+# as the service writes it, with the change log's table expression after the one that counts the change.
 pgbench_scripts() {
     cp bench/pgbench-list.sql "$1/pgbench-list.sql"
-    { sed -e 's/^returning c.version, now() as now;$/returning c.version, now() as now \\gset/' -e '/^COMMIT;$/d' \
-          bench/pgbench-replace-all.sql
-      cat bench/pgbench-record-changes.sql
-      echo 'COMMIT;'
-    } > "$1/pgbench-replace-all.sql"
+    awk -v recorded="$(grep -v '^--' bench/pgbench-record-changes.sql | sed 's/^/    /')" '
+        counted && $0 == ")" { print "), recorded as (" ORS recorded; counted = 0 }
+        { print }
+        /^ *update user_collections set version = version \+ 1 / { counted = 1 }
+    ' bench/pgbench-replace-all.sql > "$1/pgbench-replace-all.sql"
+    grep -q 'recorded as' "$1/pgbench-replace-all.sql"
 }

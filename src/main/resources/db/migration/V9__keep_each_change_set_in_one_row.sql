@@ -44,3 +44,12 @@ alter table change_sets
 
 -- Compressed and kept in the row rather than in a TOAST table: a write inserts one row, not three.
 alter table change_sets alter column befores set storage main;
+
+-- lz4 compresses a set in about a third of pglz's time (40 against 85 to 125 us for 10 goals, here);
+-- a server built without it keeps pglz.
+do $$
+begin
+    if 'lz4' = any ((select enumvals from pg_settings where name = 'default_toast_compression')::text[]) then
+        alter table change_sets alter column befores set compression lz4;
+    end if;
+end $$;

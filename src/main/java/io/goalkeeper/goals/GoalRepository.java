@@ -13,6 +13,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.goalkeeper.history.ChangeLog;
+import io.goalkeeper.history.ChangeLog.Recording;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -56,25 +58,26 @@ class GoalRepository {
     private static final String INSERT_GOAL = movingTheVersion("""
             insert into goals (id, user_id, title, description, category, target_date, status, completed_at, milestones)
             values ($2, $1, $3, $4, $5, $6, $7, $8, $9::text::jsonb)
-            on conflict (id) do nothing""");
+            on conflict (id) do nothing""", 10);
 
     private static final String UPDATE_GOAL = movingTheVersion("""
             update goals set title = $3, description = $4, category = $5, target_date = $6, status = $7,
                              completed_at = $8, milestones = $9::text::jsonb, version = version + 1, updated_at = now()
-            where user_id = $1 and id = $2""");
+            where user_id = $1 and id = $2""", 10);
 
     /** A goal back under its id, at the version and with the creation time the restore gives it. */
     private static final String RESTORE_GOAL = movingTheVersion("""
             insert into goals (id, user_id, title, description, category, target_date, status, completed_at, milestones,
                                version, created_at)
             values ($2, $1, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11)
-            on conflict (id) do nothing""");
+            on conflict (id) do nothing""", 12);
 
     /**
-     * One goal's write ({@code $1} the user) and, when it wrote a row, the collection's next version, in
-     * one statement: the written goal and {@code collection_version}, or no row.
+     * One goal's write ({@code $1} the user), and when it wrote a row, the collection's next version and
+     * the change set (its parameters from {@code $recording}), in one statement: the written goal and
+     * {@code collection_version}, or no row.
      */
-    private static String movingTheVersion(String write) {
+    private static String movingTheVersion(String write, int recording) {
         return """
                 with written as (
                 %s
@@ -83,9 +86,9 @@ class GoalRepository {
                     update user_collections set version = version + 1
                     where user_id = $1 and exists (select 1 from written)
                     returning version
-                )
+                ), %s
                 select written.*, bumped.version as collection_version from written, bumped""".formatted(
-                write.indent(4).stripTrailing(), GOAL_COLUMNS);
+                write.indent(4).stripTrailing(), GOAL_COLUMNS, ChangeLog.recorded(recording));
     }
 
     /**
@@ -121,20 +124,22 @@ class GoalRepository {
             insert into goal_tombstones (goal_id, user_id) select id, $1 from deleted
                 on conflict (goal_id) do nothing""";
 
-    /** Deletes a goal and leaves a tombstone for the sync, in one statement. */
+    /** Deletes a goal, leaves a tombstone for the sync and records the change set, in one statement. */
     private static final String DELETE_GOAL = """
             with deleted as (
                 delete from goals where user_id = $1 and id = $2 returning id
             ), tombstones as (
                 %s
-            )
-            update user_collections set version = version + 1
-            where user_id = $1 and exists (select 1 from deleted)
-            returning version as collection_version""".formatted(BURY);
+            ), bumped as (
+                update user_collections set version = version + 1
+                where user_id = $1 and exists (select 1 from deleted)
+                returning version
+            ), %s
+            select version as collection_version from bumped""".formatted(BURY, ChangeLog.recorded(3));
 
     /**
      * Replace-all's writes in one statement: update the user's changed goals, insert the new ones,
-     * delete the missing ones and leave their tombstones for the sync, count the change. An id that
+     * delete the missing ones and leave their tombstones for the sync, count the change and record it. An id that
      * another user owns is invisible here (Row Level Security), so it goes to the insert, which skips
      * it without a word; the caller compares the ids that come back with the ids it sent. No upsert
      * may ever meet another user's row with {@code DO UPDATE}: patched PostgreSQL releases (15.20,
@@ -171,9 +176,10 @@ class GoalRepository {
                 %s
             ), bumped as (
                 update user_collections set version = version + 1 where user_id = $1 returning version
-            )
+            ), %s
             select bumped.version as collection_version, w.id, w.version, w.created_at, w.updated_at
-            from bumped left join (select * from updated union all select * from inserted) w on true""".formatted(BURY);
+            from bumped left join (select * from updated union all select * from inserted) w on true""".formatted(
+            BURY, ChangeLog.recorded(11));
 
     /** The collection row, locked; {@code now} is the transaction's time, for completion times. */
     record Lock(long collectionVersion, Instant now) {
@@ -224,17 +230,21 @@ class GoalRepository {
     }
 
     /** Inserts a goal; empty when its id is already taken (by this user or another). */
-    Uni<Optional<Versioned<Goal>>> insertGoal(SqlConnection connection, String userId, UUID id, GoalContent content) {
-        return connection.preparedQuery(INSERT_GOAL).execute(contentTuple(userId, id, content))
+    Uni<Optional<Versioned<Goal>>> insertGoal(SqlConnection connection, String userId, UUID id, GoalContent content,
+            Recording recording) {
+        return connection.preparedQuery(INSERT_GOAL)
+                .execute(ChangeLog.addRecording(contentTuple(userId, id, content), recording))
                 .map(GoalRepository::versionedGoal);
     }
 
     /** Inserts a goal that a restore brings back; empty when its id is taken (by another user). */
-    Uni<Optional<Versioned<Goal>>> restoreGoal(SqlConnection connection, String userId, Goal goal) {
+    Uni<Optional<Versioned<Goal>>> restoreGoal(SqlConnection connection, String userId, Goal goal,
+            Recording recording) {
         Tuple parameters = contentTuple(userId, goal.id(), goal.content())
                 .addLong(goal.version())
                 .addOffsetDateTime(offset(goal.createdAt()));
-        return connection.preparedQuery(RESTORE_GOAL).execute(parameters).map(GoalRepository::versionedGoal);
+        return connection.preparedQuery(RESTORE_GOAL).execute(ChangeLog.addRecording(parameters, recording))
+                .map(GoalRepository::versionedGoal);
     }
 
     Uni<Optional<Goal>> findKeptVersion(SqlConnection connection, String userId, UUID id, long version) {
@@ -247,21 +257,23 @@ class GoalRepository {
                 .map(rows -> rows.iterator().next().getLong("version"));
     }
 
-    Uni<Versioned<Goal>> updateGoal(SqlConnection connection, String userId, UUID id, GoalContent content) {
-        return connection.preparedQuery(UPDATE_GOAL).execute(contentTuple(userId, id, content))
+    Uni<Versioned<Goal>> updateGoal(SqlConnection connection, String userId, UUID id, GoalContent content,
+            Recording recording) {
+        return connection.preparedQuery(UPDATE_GOAL)
+                .execute(ChangeLog.addRecording(contentTuple(userId, id, content), recording))
                 .map(rows -> versionedGoal(rows).orElseThrow(
                         () -> new IllegalStateException("A goal locked by its user vanished: " + id)));
     }
 
     /** Deletes a goal; the collection's new version, or empty if there was no such goal. */
-    Uni<Optional<Long>> deleteGoal(SqlConnection connection, String userId, UUID id) {
-        return connection.preparedQuery(DELETE_GOAL).execute(Tuple.of(userId, id))
+    Uni<Optional<Long>> deleteGoal(SqlConnection connection, String userId, UUID id, Recording recording) {
+        return connection.preparedQuery(DELETE_GOAL).execute(ChangeLog.addRecording(Tuple.of(userId, id), recording))
                 .map(rows -> rows.size() == 0 ? Optional.empty()
                         : Optional.of(rows.iterator().next().getLong("collection_version")));
     }
 
     Uni<WriteResult> replaceGoals(SqlConnection connection, String userId, List<UUID> ids, List<GoalContent> contents,
-            List<UUID> deletions) {
+            List<UUID> deletions, Recording recording) {
         int n = ids.size();
         String[] titles = new String[n];
         String[] descriptions = new String[n];
@@ -291,7 +303,7 @@ class GoalRepository {
                 .addArrayOfOffsetDateTime(completedAts)
                 .addArrayOfString(milestones)
                 .addArrayOfUUID(deletions.toArray(UUID[]::new));
-        return connection.preparedQuery(REPLACE_GOALS).execute(parameters).map(rows -> {
+        return connection.preparedQuery(REPLACE_GOALS).execute(ChangeLog.addRecording(parameters, recording)).map(rows -> {
             long collectionVersion = 0;
             List<Written> written = new ArrayList<>();
             for (Row row : rows) {

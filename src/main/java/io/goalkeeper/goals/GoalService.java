@@ -21,6 +21,7 @@ import io.goalkeeper.goals.GoalRepository.WriteResult;
 import io.goalkeeper.goals.GoalRepository.Written;
 import io.goalkeeper.history.ChangeKind;
 import io.goalkeeper.history.ChangeLog;
+import io.goalkeeper.history.ChangeLog.Recording;
 import io.goalkeeper.history.ChangeNotifier;
 import io.goalkeeper.history.RecordedChange;
 import io.goalkeeper.history.RequestId;
@@ -36,9 +37,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * The rules of the Goals API. Every write is one transaction that first locks the user's collection
  * row, then reads what it needs with a fresh snapshot, decides in Java and writes in one statement.
  * Nothing is written unless all of it is. A write that changes something records its change set in the
- * same transaction ({@link ChangeLog}), pipelined with the write itself: the collection row is locked,
- * so the new collection version, and every goal's new version and time, are known before it runs.
- * Once it has committed, {@link ChangeNotifier} wakes the user's event streams on every replica.
+ * same statement ({@link ChangeLog#recorded}): the collection row is locked, so each goal's version
+ * and content before the write are known before it runs. Once it has committed, {@link ChangeNotifier}
+ * wakes the user's event streams on every replica.
  */
 @ApplicationScoped
 public class GoalService {
@@ -56,9 +57,6 @@ public class GoalService {
 
     @Inject
     InitializeLimit initializeLimit;
-
-    @Inject
-    ChangeLog changeLog;
 
     @Inject
     ChangeNotifier notifier;
@@ -89,8 +87,8 @@ public class GoalService {
                     }
                     Lock lock = locked.getItem1();
                     GoalContent content = GoalRules.contentOf(input, null, lock.now());
-                    return recording(connection, userId, lock, request, List.of(change(ChangeKind.CREATED, id, 1, null)),
-                            repository.insertGoal(connection, userId, id, content))
+                    return repository.insertGoal(connection, userId, id, content,
+                            new Recording(request, List.of(change(ChangeKind.CREATED, id, 1, null))))
                             .map(inserted -> inserted.orElseThrow(() -> idConflict(List.of(id))));
                 }))
                 .invoke(created -> notifier.committed(userId, created.collectionVersion()))
@@ -126,8 +124,7 @@ public class GoalService {
                 .chain(locked -> {
                     Goal goal = locked.getItem2();
                     ETags.require(ifMatch, goal.version());
-                    return recording(connection, userId, locked.getItem1(), request, List.of(deletion(goal)),
-                            repository.deleteGoal(connection, userId, id));
+                    return repository.deleteGoal(connection, userId, id, new Recording(request, List.of(deletion(goal))));
                 }))
                 .map(deleted -> deleted.orElseThrow(() -> notFound(id)))
                 .invoke(collectionVersion -> notifier.committed(userId, collectionVersion));
@@ -221,8 +218,8 @@ public class GoalService {
             return Uni.createFrom().item(new GoalCollection(lock.collectionVersion(), stored));
         }
         deletions.forEach(id -> changes.add(deletion(storedById.get(id))));
-        return recording(connection, userId, lock, request, changes,
-                repository.replaceGoals(connection, userId, changedIds, changedContents, deletions))
+        return repository.replaceGoals(connection, userId, changedIds, changedContents, deletions,
+                new Recording(request, changes))
                 .map(result -> {
                     List<UUID> refused = refusedIds(changedIds, result);
                     if (!refused.isEmpty()) {
@@ -279,9 +276,8 @@ public class GoalService {
                     if (content.equals(goal.content())) {
                         return Uni.createFrom().item(new Versioned<>(goal, lock.collectionVersion()));
                     }
-                    return recording(connection, userId, lock, request,
-                            List.of(change(ChangeKind.UPDATED, id, goal.version() + 1, goal)),
-                            repository.updateGoal(connection, userId, id, content));
+                    return repository.updateGoal(connection, userId, id, content,
+                            new Recording(request, List.of(change(ChangeKind.UPDATED, id, goal.version() + 1, goal))));
                 }))
                 .invoke(changed -> notifier.committed(userId, changed.collectionVersion()));
     }
@@ -308,9 +304,8 @@ public class GoalService {
                         if (kept.content().equals(goal.content())) {
                             return Uni.createFrom().item(new Versioned<>(goal, lock.collectionVersion()));
                         }
-                        return recording(connection, userId, lock, request,
-                                List.of(change(ChangeKind.RESTORED, id, goal.version() + 1, goal)),
-                                repository.updateGoal(connection, userId, id, kept.content()));
+                        return repository.updateGoal(connection, userId, id, kept.content(),
+                                new Recording(request, List.of(change(ChangeKind.RESTORED, id, goal.version() + 1, goal))));
                     }
                     // A deleted goal's current version is its deletion's.
                     ETags.require(ifMatch, found.getItem4());
@@ -319,23 +314,11 @@ public class GoalService {
                                 "A user has at most " + GoalRules.MAX_GOALS + " goals; delete one first");
                     }
                     Goal after = Goal.of(id, kept.content(), found.getItem4() + 1, kept.createdAt(), lock.now());
-                    return recording(connection, userId, lock, request,
-                            List.of(change(ChangeKind.RESTORED, id, after.version(), null)),
-                            repository.restoreGoal(connection, userId, after))
+                    return repository.restoreGoal(connection, userId, after,
+                            new Recording(request, List.of(change(ChangeKind.RESTORED, id, after.version(), null))))
                             .map(restored -> restored.orElseThrow(() -> idConflict(List.of(id))));
                 }))
                 .invoke(restored -> notifier.committed(userId, restored.collectionVersion()));
-    }
-
-    /**
-     * The write and its change set, sent together on the transaction's connection. The collection row
-     * is locked, so the write makes the next version, and no other write of the user runs in between.
-     */
-    private <T> Uni<T> recording(SqlConnection connection, String userId, Lock lock, String request,
-            List<RecordedChange> changes, Uni<T> write) {
-        return Uni.combine().all()
-                .unis(write, changeLog.record(connection, userId, lock.collectionVersion() + 1, request, changes))
-                .with((written, recorded) -> written);
     }
 
     /** A change that made {@code version} of a goal, which was {@code before} (null for none). */

@@ -84,10 +84,16 @@ class ChangeLogMigrationTest {
                                 + "[{\"title\": \"B\", \"version\": 2}, {\"title\": \"X\", \"version\": 1}]");
                 try (ResultSet rows = statement.executeQuery("""
                         select to_regclass('goal_changes') is null,
-                               (select relforcerowsecurity from pg_class where oid = 'change_sets'::regclass)""")) {
+                               (select relforcerowsecurity from pg_class where oid = 'change_sets'::regclass),
+                               (select attcompression from pg_attribute
+                                where attrelid = 'change_sets'::regclass and attname = 'befores'),
+                               'lz4' = any ((select enumvals from pg_settings
+                                             where name = 'default_toast_compression')::text[])""")) {
                     assertThat(rows.next()).isTrue();
                     assertThat(rows.getBoolean(1)).as("the old table is gone").isTrue();
                     assertThat(rows.getBoolean(2)).as("Row Level Security is forced again").isTrue();
+                    assertThat(rows.getString(3)).as("lz4 where the server has it, else the default")
+                            .isEqualTo(rows.getBoolean(4) ? "l" : "");
                 }
             }
         } finally {
