@@ -22,13 +22,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class ChangeLog {
 
-    /** The channel every replica listens on; a notification's payload is {@code <user>:<collection version>}. */
+    /** The channel every replica listens on; what a notification says is {@link ChangeNotifier}'s. */
     public static final String CHANNEL = "goal_changes";
 
     /**
-     * A write's change set, one row, as a common table expression of the write's own statement: one
-     * statement instead of two cost replace-all about a fifth less of its throughput (bench/history.sh).
-     * The statement names the user {@code $1} and has a table expression {@code bumped} that returns the
+     * A write's change set, one row, as a common table expression of the write's own statement: as a
+     * statement of its own, sent beside the write, it cost replace-all more than the row itself (README,
+     * "Change history" under "Benchmark"). The statement names the user {@code $1} and has a table expression {@code bumped} that returns the
      * collection's new {@code version}; without a row there, nothing is recorded. {@code %1$d} is the
      * first of the set's parameters ({@link #addRecording}). {@link ChangeNotifier} announces it once committed.
      */
