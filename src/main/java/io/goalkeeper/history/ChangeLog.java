@@ -1,7 +1,8 @@
 package io.goalkeeper.history;
 
+import static io.goalkeeper.database.Rows.instant;
+
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -28,9 +29,10 @@ public class ChangeLog {
     /**
      * A write's change set, one row, as a common table expression of the write's own statement: as a
      * statement of its own, sent beside the write, it cost replace-all more than the row itself (README,
-     * "Change history" under "Benchmark"). The statement names the user {@code $1} and has a table expression {@code bumped} that returns the
-     * collection's new {@code version}; without a row there, nothing is recorded. {@code %1$d} is the
-     * first of the set's parameters ({@link #addRecording}). {@link ChangeNotifier} announces it once committed.
+     * "Change history" under "Benchmark"). The statement names the user {@code $1} and has a table
+     * expression {@code bumped} that returns the collection's new {@code version}; without a row there,
+     * nothing is recorded. {@code %1$d} is the first of the set's parameters ({@link #addRecording}).
+     * {@link ChangeNotifier} announces it once committed.
      */
     private static final String RECORDED = """
             recorded as (
@@ -228,10 +230,5 @@ public class ChangeLog {
             return row.getString("later_before");
         }
         return row.getUUID("id") == null ? null : GoalRows.text(row);
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
     }
 }
