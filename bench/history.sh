@@ -73,7 +73,7 @@ compiler_ticks() {
 }
 # warm_up <port> <pid>: replace-all for the warm-up, then in runs of 10 s until the JIT compilers used
 # under 5% of a CPU in the last one (at most 12 more). Under this load on 2 cores, C2 still compiled
-# for 40 s after 30 s of warm-up, and turns measured services that were still getting faster.
+# for 30 s after 30 s of warm-up, and turns measured services that were still getting faster.
 warm_up() {
     wrk_replace_all "$1" "$WARMUP" > /dev/null
     local run before
