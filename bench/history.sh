@@ -61,12 +61,15 @@ start_service "$WORK/baseline/target/quarkus-app/quarkus-run.jar" "${DATABASE}_b
 BASELINE_PID=$SERVICE_PID
 BASELINE_PORT=$PORT
 start_service target/quarkus-app/quarkus-run.jar "$DATABASE" "$WORK/service.log"
-# compiler_ticks <pid>: CPU time of the JVM's JIT compiler threads so far, in clock ticks.
+# compiler_ticks <pid>: CPU time of the JVM's JIT compiler threads so far, in clock ticks. The JVM
+# starts and stops compiler threads as it needs them, so one may be gone by the time it is read.
 compiler_ticks() {
-    local task total=0
+    local task ticks total=0
     for task in /proc/"$1"/task/*; do
         case "$(cat "$task/comm" 2>/dev/null)" in
-            C1\ Compiler*|C2\ Compiler*) total=$((total + $(awk '{ print $14 + $15 }' "$task/stat"))) ;;
+            C1\ Compiler*|C2\ Compiler*)
+                ticks=$(awk '{ print $14 + $15 }' "$task/stat" 2>/dev/null)
+                total=$((total + ${ticks:-0})) ;;
         esac
     done
     echo "$total"
