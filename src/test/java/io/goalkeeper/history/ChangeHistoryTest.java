@@ -8,10 +8,13 @@ import static org.hamcrest.Matchers.startsWith;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -236,6 +239,38 @@ class ChangeHistoryTest {
         for (String bad : List.of("limit=0", "limit=1001", "limit=ten")) {
             as(user).get(GOALS + "/" + UUID.randomUUID() + "/history?" + bad).then().statusCode(400)
                     .contentType(startsWith(PROBLEM_JSON)).body("errors[0].field", equalTo("limit"));
+        }
+    }
+
+    /** What V10 changed: a set's befores are compressed in its row, and nothing else of it is. */
+    @Test
+    void aSetOfManyGoalsHasOnlyItsBeforesCompressed() throws Exception {
+        String goals = IntStream.range(0, 10)
+                .mapToObj(i -> "{\"title\": \"Goal " + i + "\", \"description\": \"" + "Long enough to matter. ".repeat(4)
+                        + "\", \"milestones\": [{\"title\": \"First\"}, {\"title\": \"Second\"}, {\"title\": \"Third\"}]}")
+                .collect(Collectors.joining(",", "[", "]"));
+        String etag = jsonAs(user).body(goals).put(GOALS).then().statusCode(200).extract().header("ETag");
+        String ids = as(user).get(GOALS).then().statusCode(200).extract().path("id").toString();
+        List<String> sameGoals = new ArrayList<>();
+        for (String id : ids.substring(1, ids.length() - 1).split(", ")) {
+            sameGoals.add("{\"id\": \"" + id + "\", \"title\": \"Renamed\"}");
+        }
+        jsonAs(user).header("If-Match", etag).body("[" + String.join(",", sameGoals) + "]").put(GOALS)
+                .then().statusCode(200);
+        try (Connection connection = Db.superuser();
+                PreparedStatement compression = connection.prepareStatement("""
+                        select pg_column_compression(goal_ids), pg_column_compression(kinds),
+                               pg_column_compression(versions), pg_column_compression(befores),
+                               pg_column_size(befores) < octet_length(befores::text)
+                        from change_sets where user_id = ? and collection_version = 2""")) {
+            compression.setString(1, user);
+            try (ResultSet row = compression.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(new String[] {row.getString(1), row.getString(2), row.getString(3)})
+                        .as("goal ids, kinds and versions as written").containsOnlyNulls();
+                assertThat(row.getString(4)).as("the befores' compression").isNotNull();
+                assertThat(row.getBoolean(5)).as("the befores take less room than their text").isTrue();
+            }
         }
     }
 
