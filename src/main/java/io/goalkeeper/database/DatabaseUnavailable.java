@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
 import io.vertx.core.VertxException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -27,7 +28,9 @@ public class DatabaseUnavailable extends RuntimeException {
                     || cause instanceof ClosedConnectionException || cause instanceof TimeoutException
                     || (cause instanceof PgException pg && unavailable(pg.getSqlState()))
                     // the pool reports a lost connection or a connect timeout as a plain VertxException
-                    || cause.getClass() == VertxException.class) {
+                    || cause.getClass() == VertxException.class
+                    // and a wait for a free connection past PoolTimeouts' bound as a bare "Timeout"
+                    || (cause instanceof NoStackTraceThrowable && "Timeout".equals(cause.getMessage()))) {
                 return true;
             }
         }
