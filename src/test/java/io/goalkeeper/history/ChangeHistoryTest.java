@@ -250,13 +250,10 @@ class ChangeHistoryTest {
                         + "\", \"milestones\": [{\"title\": \"First\"}, {\"title\": \"Second\"}, {\"title\": \"Third\"}]}")
                 .collect(Collectors.joining(",", "[", "]"));
         String etag = jsonAs(user).body(goals).put(GOALS).then().statusCode(200).extract().header("ETag");
-        String ids = as(user).get(GOALS).then().statusCode(200).extract().path("id").toString();
-        List<String> sameGoals = new ArrayList<>();
-        for (String id : ids.substring(1, ids.length() - 1).split(", ")) {
-            sameGoals.add("{\"id\": \"" + id + "\", \"title\": \"Renamed\"}");
-        }
-        jsonAs(user).header("If-Match", etag).body("[" + String.join(",", sameGoals) + "]").put(GOALS)
-                .then().statusCode(200);
+        List<String> ids = as(user).get(GOALS).then().statusCode(200).extract().path("id");
+        String renamed = ids.stream().map(id -> "{\"id\": \"" + id + "\", \"title\": \"Renamed\"}")
+                .collect(Collectors.joining(",", "[", "]"));
+        jsonAs(user).header("If-Match", etag).body(renamed).put(GOALS).then().statusCode(200);
         try (Connection connection = Db.superuser();
                 PreparedStatement compression = connection.prepareStatement("""
                         select pg_column_compression(goal_ids), pg_column_compression(kinds),
